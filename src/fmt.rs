@@ -1,0 +1,193 @@
+//! Russian formatting of numbers, percentages, dates and plurals.
+//!
+//! Typst and Excel viewers have no Russian locale of their own: every string
+//! a reader sees is formatted here, once, in the view model.
+
+use crate::num::Ratio;
+
+/// The thousands separator: a narrow no-break space (U+202F).
+pub const THIN_NBSP: char = '\u{202F}';
+
+/// `22471` → `22 471` (narrow no-break space between groups).
+pub fn int(n: u64) -> String {
+    group_digits(&n.to_string())
+}
+
+/// Signed variant of [`int`].
+pub fn int_signed(n: i64) -> String {
+    if n < 0 {
+        format!("−{}", int(n.unsigned_abs()))
+    } else {
+        int(n as u64)
+    }
+}
+
+fn group_digits(digits: &str) -> String {
+    let len = digits.len();
+    if len <= 4 {
+        // Russian typography leaves four-digit numbers ungrouped in running
+        // text, but tables align better grouped: group from 4 digits on.
+        if len < 4 {
+            return digits.to_string();
+        }
+    }
+    let mut out = String::with_capacity(len + len / 3 * 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (len - i).is_multiple_of(3) {
+            out.push(THIN_NBSP);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A share as percent with at most `digits` fractional digits, decimal
+/// comma, trailing zeros dropped: `23,5%`, `50%`, `2,5%`.
+pub fn percent(r: &Ratio, digits: u32) -> String {
+    let (scaled, scale) = r.percent_rounded(digits);
+    decimal(scaled, scale) + "%"
+}
+
+/// `scaled / scale` as a decimal with comma, trailing zeros dropped.
+pub fn decimal(scaled: u128, scale: u128) -> String {
+    let int_part = scaled / scale;
+    let frac = scaled % scale;
+    let mut s = group_digits(&int_part.to_string());
+    if frac > 0 {
+        let width = scale.ilog10() as usize;
+        let mut digits = format!("{frac:0width$}");
+        while digits.ends_with('0') {
+            digits.pop();
+        }
+        s.push(',');
+        s.push_str(&digits);
+    }
+    s
+}
+
+const MONTHS_GENITIVE: [&str; 12] = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+];
+
+const MONTHS_NOMINATIVE: [&str; 12] = [
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+];
+
+/// `16 апреля 2026 г.`
+pub fn date(year: i32, month: u8, day: u8) -> String {
+    let m = MONTHS_GENITIVE
+        .get(usize::from(month).wrapping_sub(1))
+        .copied()
+        .unwrap_or("?");
+    format!("{day} {m} {year} г.")
+}
+
+/// The nominative month name (`март`), 1-based.
+pub fn month_name(month: u8) -> &'static str {
+    MONTHS_NOMINATIVE
+        .get(usize::from(month).wrapping_sub(1))
+        .copied()
+        .unwrap_or("?")
+}
+
+/// All month names, nominative and genitive, for parsing.
+pub fn month_from_name(word: &str) -> Option<u8> {
+    let w = word.to_lowercase();
+    let w = w.trim_end_matches('.');
+    for (i, (nom, gen_)) in MONTHS_NOMINATIVE.iter().zip(MONTHS_GENITIVE).enumerate() {
+        let stem: String = nom.chars().take(3).collect();
+        if w == *nom || w == gen_ || (w.chars().count() >= 3 && w.starts_with(&stem) && nom.starts_with(w)) {
+            return Some(i as u8 + 1);
+        }
+    }
+    None
+}
+
+/// Chooses the Russian plural form: `plural(5, "организация", "организации",
+/// "организаций")` → `организаций`.
+pub fn plural<'a>(n: u64, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
+    let n100 = n % 100;
+    let n10 = n % 10;
+    if (11..=14).contains(&n100) {
+        many
+    } else if n10 == 1 {
+        one
+    } else if (2..=4).contains(&n10) {
+        few
+    } else {
+        many
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ints() {
+        assert_eq!(int(22_471), "22\u{202F}471");
+        assert_eq!(int(691_417), "691\u{202F}417");
+        assert_eq!(int(1_434), "1\u{202F}434");
+        assert_eq!(int(68), "68");
+        assert_eq!(int(0), "0");
+        assert_eq!(int(1_000_000), "1\u{202F}000\u{202F}000");
+        assert_eq!(int_signed(-1_500), "−1\u{202F}500");
+    }
+
+    #[test]
+    fn percents() {
+        assert_eq!(percent(&Ratio::share(14_670, 62_372).unwrap(), 1), "23,5%");
+        assert_eq!(percent(&Ratio::share(1, 2).unwrap(), 1), "50%");
+        assert_eq!(percent(&Ratio::parse_percent("2.5").unwrap(), 1), "2,5%");
+        assert_eq!(percent(&Ratio::share(150_964, 691_417).unwrap(), 1), "21,8%");
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(date(2026, 4, 16), "16 апреля 2026 г.");
+        assert_eq!(month_from_name("Март"), Some(3));
+        assert_eq!(month_from_name("марта"), Some(3));
+        assert_eq!(month_from_name("мая"), Some(5));
+        assert_eq!(month_from_name("xyz"), None);
+    }
+
+    #[test]
+    fn plurals() {
+        let f = |n| plural(n, "организация", "организации", "организаций");
+        for (n, w) in [
+            (1, "организация"),
+            (2, "организации"),
+            (5, "организаций"),
+            (11, "организаций"),
+            (21, "организация"),
+            (22, "организации"),
+            (25, "организаций"),
+            (101, "организация"),
+            (111, "организаций"),
+        ] {
+            assert_eq!(f(n), w, "{n}");
+        }
+    }
+}

@@ -1,0 +1,526 @@
+//! Reading one submission workbook (format v1) into rows with their cells.
+
+use std::io::Cursor;
+
+use calamine::{Cell, Data, DataRef, Ods, Range, Reader, Sheets, Xls, Xlsb, Xlsx};
+
+use super::period::Period;
+use super::value::{CellValue, cell_text, classify};
+use crate::diag::{Diagnostic, Location, quoted};
+
+/// Files larger than this are refused before they are parsed.
+pub const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
+/// A zipped workbook (.xlsx, .xlsm, .xlsb, .ods) whose parts add up to more
+/// than this once unpacked is refused before it is parsed: the sizes are
+/// those declared in the archive's central directory, which the zip reader
+/// also enforces while inflating (so a part cannot inflate beyond them).
+pub const MAX_UNPACKED_BYTES: u64 = 200 * 1024 * 1024;
+/// A zipped workbook with more parts than this is refused.
+pub const MAX_ZIP_ENTRIES: usize = 10_000;
+/// Sheets with a value in a row below this many are refused: a submission
+/// has a few dozen rows (a sheet of 10 000 stray codes is still read, and
+/// warned about once). In .xlsx/.xlsm/.xlsb the cells are streamed and the
+/// read stops at the first such cell, before any range is built.
+pub const MAX_ROWS: u32 = 50_000;
+/// Columns read (from A): cells to the right are ignored. With
+/// [`MAX_ROWS`] this bounds the range of one sheet to 2 500 000 cells
+/// (about 80 MB) whatever the file says.
+pub const MAX_COLS: u32 = 50;
+
+/// The name of the required sheet.
+pub const SHEET_NAME: &str = "Показатели";
+
+/// Metadata found above the table.
+#[derive(Debug, Clone, Default)]
+pub struct Meta {
+    pub region: Option<(String, Location)>,
+    pub body: Option<(String, Location)>,
+    pub period: Option<(Period, Location)>,
+    pub date: Option<String>,
+    pub author: Option<String>,
+}
+
+/// One row of the table.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub code: String,
+    pub value: CellValue,
+    pub value_loc: Location,
+    pub name: Option<String>,
+    pub unit: Option<String>,
+    pub source: Option<String>,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Submission {
+    /// Path relative to the inputs folder, `/`-separated.
+    pub file: String,
+    pub sheet: String,
+    pub meta: Meta,
+    pub rows: Vec<Row>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Xls,
+    Xlsb,
+    Ods,
+}
+
+impl Format {
+    pub fn from_extension(ext: &str) -> Option<Format> {
+        match ext.to_ascii_lowercase().as_str() {
+            "xlsx" | "xlsm" => Some(Format::Xlsx),
+            "xls" => Some(Format::Xls),
+            "xlsb" => Some(Format::Xlsb),
+            "ods" => Some(Format::Ods),
+            _ => None,
+        }
+    }
+}
+
+const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+const ZIP_MAGIC: [u8; 4] = [b'P', b'K', 3, 4];
+
+fn normalize_label(s: &str) -> String {
+    s.trim()
+        .trim_end_matches(':')
+        .trim()
+        .to_lowercase()
+        .replace(['\u{a0}', '\u{202f}'], " ")
+}
+
+/// Reads the sheet «Показатели» of one workbook given as bytes.
+/// `file` is the name used in diagnostics.
+///
+/// Hostile or broken files give one diagnostic naming the file: an empty
+/// file, a file of another type under a workbook's name, a password-protected
+/// workbook, a truncated or corrupt archive, an archive that unpacks to more
+/// than [`MAX_UNPACKED_BYTES`], a sheet longer than [`MAX_ROWS`].
+pub fn read_submission(file: &str, format: Format, bytes: Vec<u8>) -> Result<Submission, Diagnostic> {
+    let loc = || Some(Location::file(file));
+    if bytes.is_empty() {
+        return Err(Diagnostic::error(loc(), "файл пуст (0 байт) — ожидалась книга Excel"));
+    }
+    let is_cfb = bytes.starts_with(&CFB_MAGIC);
+    let is_zip = bytes.starts_with(&ZIP_MAGIC);
+    match format {
+        Format::Xlsx | Format::Xlsb if is_cfb => {
+            return Err(Diagnostic::error(
+                loc(),
+                if is_encrypted_cfb(&bytes) {
+                    PASSWORD.to_string()
+                } else {
+                    format!(
+                        "файл в формате Excel 97–2003, а не {}: переименуйте его в .xls или пересохраните как «Книга Excel (.xlsx)»",
+                        format_name(format)
+                    )
+                },
+            ));
+        }
+        Format::Xlsx | Format::Xlsb | Format::Ods if !is_zip => {
+            return Err(Diagnostic::error(
+                loc(),
+                format!(
+                    "файл не является книгой {}: {} — откройте его в Excel и сохраните как «Книга Excel (.xlsx)»",
+                    format_name(format),
+                    what_it_is(&bytes)
+                ),
+            ));
+        }
+        Format::Xls if !is_cfb => {
+            let what = if is_zip {
+                "это книга нового формата (.xlsx или .ods) — переименуйте файл".to_string()
+            } else {
+                format!(
+                    "{} — откройте его в Excel и сохраните как «Книга Excel (.xlsx)»",
+                    what_it_is(&bytes)
+                )
+            };
+            return Err(Diagnostic::error(
+                loc(),
+                format!("файл не является книгой Excel 97–2003 (.xls): {what}"),
+            ));
+        }
+        _ => {}
+    }
+    if is_zip {
+        check_zip(&bytes, format).map_err(|m| Diagnostic::error(loc(), m))?;
+    }
+    let cursor = Cursor::new(bytes);
+    let opened: Result<Sheets<Cursor<Vec<u8>>>, String> = match format {
+        Format::Xlsx => calamine::open_workbook_from_rs::<Xlsx<_>, _>(cursor)
+            .map(Sheets::Xlsx)
+            .map_err(|e| e.to_string()),
+        Format::Xls => calamine::open_workbook_from_rs::<Xls<_>, _>(cursor)
+            .map(Sheets::Xls)
+            .map_err(|e| e.to_string()),
+        Format::Xlsb => calamine::open_workbook_from_rs::<Xlsb<_>, _>(cursor)
+            .map(Sheets::Xlsb)
+            .map_err(|e| e.to_string()),
+        Format::Ods => calamine::open_workbook_from_rs::<Ods<_>, _>(cursor)
+            .map(Sheets::Ods)
+            .map_err(|e| e.to_string()),
+    };
+    let mut wb = opened.map_err(|e| open_error(file, format, &e))?;
+    let names = wb.sheet_names();
+
+    let wanted = normalize_label(SHEET_NAME);
+    let sheet = match names.iter().find(|n| normalize_label(n) == wanted) {
+        Some(n) => n.clone(),
+        None if names.len() == 1 => names[0].clone(),
+        None => {
+            let list = names.iter().map(|n| quoted(n)).collect::<Vec<_>>().join(", ");
+            return Err(Diagnostic::error(
+                loc(),
+                format!("нет листа «{SHEET_NAME}»: ожидался лист с таким именем, в книге листы {list}"),
+            ));
+        }
+    };
+    let sheet_error = |e: String| open_error(file, format, &e);
+    // Xlsx and Xlsb: the cells are streamed and bounded before any range is
+    // built; Xls and Ods are read whole by calamine (their ranges are
+    // bounded by the formats and by calamine), then checked.
+    let range = match &mut wb {
+        Sheets::Xlsx(x) => {
+            let mut reader = x
+                .worksheet_cells_reader(&sheet)
+                .map_err(|e| sheet_error(e.to_string()))?;
+            bounded_range(file, &sheet, || reader.next_cell().map_err(|e| e.to_string()))
+                .map_err(|e| e.into_diagnostic(&sheet_error))?
+        }
+        Sheets::Xlsb(x) => {
+            let mut reader = x
+                .worksheet_cells_reader(&sheet)
+                .map_err(|e| sheet_error(e.to_string()))?;
+            bounded_range(file, &sheet, || reader.next_cell().map_err(|e| e.to_string()))
+                .map_err(|e| e.into_diagnostic(&sheet_error))?
+        }
+        _ => wb.worksheet_range(&sheet).map_err(|e| sheet_error(e.to_string()))?,
+    };
+    // Number formats (xlsx only in calamine): a percent-formatted cell is
+    // a share, not a count.
+    let styles = wb
+        .worksheet_style(&sheet)
+        .unwrap_or_else(|_| calamine::StyleRange::empty());
+    read_sheet(file, &sheet, &range, &styles)
+}
+
+const PASSWORD: &str =
+    "книга защищена паролем (зашифрована) — такие файлы прочитать нельзя; снимите пароль и отправьте файл заново";
+
+/// Whether an OLE compound file is an encrypted Office Open XML package:
+/// its directory has the stream «EncryptedPackage» (names are UTF-16LE).
+fn is_encrypted_cfb(bytes: &[u8]) -> bool {
+    let name: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    bytes.windows(name.len()).any(|w| w == name.as_slice())
+}
+
+/// What a file that is not a workbook looks like, for the message.
+fn what_it_is(bytes: &[u8]) -> &'static str {
+    let head = &bytes[..bytes.len().min(4096)];
+    let text = head.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(head);
+    let lower = String::from_utf8_lossy(text).trim_start().to_lowercase();
+    if head.starts_with(b"%PDF") {
+        "это документ PDF"
+    } else if lower.starts_with("<!doctype html") || lower.starts_with("<html") || lower.contains("<table") {
+        "это веб-страница (HTML)"
+    } else if lower.starts_with("<?xml") {
+        "это файл XML (возможно, «Таблица XML 2003»)"
+    } else if head.starts_with(b"{\\rtf") {
+        "это документ RTF"
+    } else if !head.contains(&0) && (std::str::from_utf8(text).is_ok() || utf8_cut(text)) {
+        "это текстовый файл (например, CSV)"
+    } else {
+        "это двоичные данные неизвестного типа (файл повреждён или другого формата)"
+    }
+}
+
+/// Valid UTF-8 but cut inside a character by the 4 KiB window.
+fn utf8_cut(text: &[u8]) -> bool {
+    matches!(std::str::from_utf8(text), Err(e) if e.error_len().is_none())
+}
+
+/// Checks a zipped workbook's central directory before calamine reads it:
+/// it must be readable (a truncated file is not), with at most
+/// [`MAX_ZIP_ENTRIES`] parts adding up to at most [`MAX_UNPACKED_BYTES`].
+fn check_zip(bytes: &[u8], format: Format) -> Result<(), String> {
+    let archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| {
+        format!(
+            "файл повреждён или обрезан: архив книги {} не читается (например, файл скопирован или загружен не полностью) — попросите прислать его заново",
+            format_name(format)
+        )
+    })?;
+    if archive.len() > MAX_ZIP_ENTRIES {
+        return Err(format!(
+            "в архиве книги {} частей — допускается не более {}: это не книга с формой",
+            crate::fmt::int(archive.len() as u64),
+            crate::fmt::int(MAX_ZIP_ENTRIES as u64)
+        ));
+    }
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let size = archive.by_index_data(i).map(|e| e.size()).unwrap_or(u64::MAX);
+        total = total.saturating_add(size);
+    }
+    if total > MAX_UNPACKED_BYTES {
+        const MB: u64 = 1024 * 1024;
+        let shown = if total == u64::MAX {
+            "неизвестный объём".to_string()
+        } else {
+            format!("{} МБ", crate::fmt::int(total.div_ceil(MB)))
+        };
+        return Err(format!(
+            "книга распаковывается в {shown} — допускается не более {} МБ (это «zip-бомба» или в книгу вложены большие файлы); файл не прочитан",
+            MAX_UNPACKED_BYTES / MB
+        ));
+    }
+    Ok(())
+}
+
+/// A failure of [`bounded_range`].
+enum Bounded {
+    /// The reader failed (a corrupt sheet).
+    Read(String),
+    /// The sheet is too long.
+    TooLong(Diagnostic),
+}
+
+impl Bounded {
+    fn into_diagnostic(self, read_error: &impl Fn(String) -> Diagnostic) -> Diagnostic {
+        match self {
+            Bounded::Read(e) => read_error(e),
+            Bounded::TooLong(d) => d,
+        }
+    }
+}
+
+/// The diagnostic of a sheet with a value in row `row` (zero-based) at or
+/// beyond [`MAX_ROWS`].
+fn too_long(file: &str, sheet: &str, row: u32, col: u32) -> Diagnostic {
+    Diagnostic::error(
+        Some(Location::cell(file, sheet, row, col)),
+        format!(
+            "лист слишком длинный: заполнена строка {} — допускается не более {} строк (форма содержит несколько десятков строк); файл не прочитан",
+            crate::fmt::int(u64::from(row) + 1),
+            crate::fmt::int(u64::from(MAX_ROWS))
+        ),
+    )
+}
+
+/// Builds the range of a sheet from its streamed cells, keeping non-empty
+/// cells within [`MAX_COLS`] columns, and stopping at the first value in a
+/// row at or beyond [`MAX_ROWS`]: the range built is at most
+/// `MAX_ROWS × MAX_COLS` cells whatever the file says.
+fn bounded_range<'a>(
+    file: &str,
+    sheet: &str,
+    mut next: impl FnMut() -> Result<Option<Cell<DataRef<'a>>>, String>,
+) -> Result<Range<Data>, Bounded> {
+    let mut cells = Vec::new();
+    while let Some(cell) = next().map_err(Bounded::Read)? {
+        let (row, col) = cell.get_position();
+        if matches!(cell.get_value(), DataRef::Empty) || col >= MAX_COLS {
+            continue;
+        }
+        if row >= MAX_ROWS {
+            return Err(Bounded::TooLong(too_long(file, sheet, row, col)));
+        }
+        cells.push(Cell::new((row, col), Data::from(cell.get_value().clone())));
+    }
+    Ok(Range::from_sparse(cells))
+}
+
+fn format_name(f: Format) -> &'static str {
+    match f {
+        Format::Xlsx => "Excel (.xlsx)",
+        Format::Xls => "Excel 97–2003 (.xls)",
+        Format::Xlsb => "Excel (.xlsb)",
+        Format::Ods => "OpenDocument (.ods)",
+    }
+}
+
+fn open_error(file: &str, format: Format, err: &str) -> Diagnostic {
+    let lower = err.to_lowercase();
+    let msg = if lower.contains("password") || lower.contains("encrypt") {
+        PASSWORD.to_string()
+    } else {
+        format!(
+            "не удалось прочитать книгу {}: файл повреждён или обрезан — попросите прислать его заново (причина: {err})",
+            format_name(format)
+        )
+    };
+    Diagnostic::error(Some(Location::file(file)), msg)
+}
+
+#[derive(Default)]
+struct Columns {
+    code: Option<u32>,
+    value: Option<u32>,
+    name: Option<u32>,
+    unit: Option<u32>,
+    source: Option<u32>,
+    comment: Option<u32>,
+}
+
+fn header_kind(text: &str) -> Option<&'static str> {
+    let t = normalize_label(text).replace(['.', ','], "").replace("  ", " ");
+    let t = t.trim();
+    match t {
+        "код" | "код показателя" => Some("code"),
+        "значение" | "значение показателя" => Some("value"),
+        "показатель" | "наименование показателя" | "наименование" => {
+            Some("name")
+        }
+        "ед изм" | "единица измерения" | "едизм" | "ед" => Some("unit"),
+        "источник" | "источник данных" => Some("source"),
+        "комментарий" | "примечание" => Some("comment"),
+        _ => None,
+    }
+}
+
+/// Reads the metadata, the header and the rows of one sheet.
+pub fn read_sheet(
+    file: &str,
+    sheet: &str,
+    range: &Range<Data>,
+    styles: &calamine::StyleRange,
+) -> Result<Submission, Diagnostic> {
+    let Some((r0, c0)) = range.start() else {
+        return Err(Diagnostic::error(
+            Some(Location {
+                file: file.into(),
+                sheet: Some(sheet.into()),
+                cell: None,
+            }),
+            "лист пуст: ожидалась таблица с заголовками «Код» и «Значение»",
+        ));
+    };
+    let (r1, c1) = range.end().unwrap_or((r0, c0));
+    if r1 >= MAX_ROWS {
+        return Err(too_long(file, sheet, r1, c0));
+    }
+    let c1 = c1.min(c0.saturating_add(MAX_COLS));
+    let get = |r: u32, c: u32| range.get_value((r, c)).unwrap_or(&Data::Empty);
+    let here = |r: u32, c: u32| Location::cell(file, sheet, r, c);
+
+    let mut meta = Meta::default();
+    let mut cols = Columns::default();
+    let mut header_row = None;
+    for r in r0..=r1 {
+        // Header: the first row with a cell «Код».
+        let mut found = Columns::default();
+        for c in c0..=c1 {
+            let kind = match get(r, c) {
+                Data::String(s) => header_kind(s),
+                _ => None,
+            };
+            let slot = match kind {
+                Some("code") => &mut found.code,
+                Some("value") => &mut found.value,
+                Some("name") => &mut found.name,
+                Some("unit") => &mut found.unit,
+                Some("source") => &mut found.source,
+                Some("comment") => &mut found.comment,
+                _ => continue,
+            };
+            if slot.is_none() {
+                *slot = Some(c);
+            }
+        }
+        if found.code.is_some() {
+            cols = found;
+            header_row = Some(r);
+            break;
+        }
+        // Metadata: label in column A, value in column B.
+        let label = normalize_label(&cell_text(get(r, 0)));
+        let value_cell = get(r, 1);
+        let value = cell_text(value_cell);
+        if value.is_empty() {
+            continue;
+        }
+        match label.as_str() {
+            "регион" | "субъект" | "субъект рф" => meta.region = Some((value, here(r, 1))),
+            "ведомство" | "орган" | "организация" => meta.body = Some((value, here(r, 1))),
+            "период" | "отчётный период" | "отчетный период" => {
+                let p = match value_cell {
+                    Data::DateTime(dt) => Period::from_excel_serial(dt.as_f64()),
+                    _ => Period::parse(&value),
+                };
+                match p {
+                    Some(p) => meta.period = Some((p, here(r, 1))),
+                    None => {
+                        return Err(Diagnostic::error(
+                            Some(here(r, 1)),
+                            format!(
+                                "период не распознан: ожидалось «2026-03», «2026-Q1», «2026», «март 2026» или «1 квартал 2026», найдено {}",
+                                quoted(&value)
+                            ),
+                        ));
+                    }
+                }
+            }
+            "дата" => meta.date = Some(value),
+            "исполнитель" => meta.author = Some(value),
+            _ => {}
+        }
+    }
+    let Some(hr) = header_row else {
+        return Err(Diagnostic::error(
+            Some(Location {
+                file: file.into(),
+                sheet: Some(sheet.into()),
+                cell: None,
+            }),
+            "не найдена строка заголовков: ожидалась ячейка «Код» (и «Значение») над таблицей показателей",
+        ));
+    };
+    let (Some(code_col), Some(value_col)) = (cols.code, cols.value) else {
+        return Err(Diagnostic::error(
+            Some(here(hr, cols.code.unwrap_or(0))),
+            "в строке заголовков нет столбца «Значение»: ожидались заголовки «Код» и «Значение»",
+        ));
+    };
+
+    let opt_text = |r: u32, c: Option<u32>| c.map(|c| cell_text(get(r, c))).filter(|s| !s.is_empty());
+    let mut rows = Vec::new();
+    for r in hr + 1..=r1 {
+        let code = cell_text(get(r, code_col));
+        if code.is_empty() {
+            continue;
+        }
+        rows.push(Row {
+            code: code.trim().to_lowercase(),
+            value: with_number_format(classify(get(r, value_col)), styles, (r, value_col)),
+            value_loc: here(r, value_col),
+            name: opt_text(r, cols.name),
+            unit: opt_text(r, cols.unit),
+            source: opt_text(r, cols.source),
+            comment: opt_text(r, cols.comment),
+        });
+    }
+    Ok(Submission {
+        file: file.to_string(),
+        sheet: sheet.to_string(),
+        meta,
+        rows,
+    })
+}
+
+/// Marks a number as a percentage when its cell is formatted as percent.
+fn with_number_format(value: CellValue, styles: &calamine::StyleRange, pos: (u32, u32)) -> CellValue {
+    let percent_format = styles
+        .get(pos)
+        .and_then(|s| s.number_format.as_ref())
+        .is_some_and(|f| f.format_code.contains('%'));
+    match value {
+        CellValue::Number { value, percent } => CellValue::Number {
+            value,
+            percent: percent || percent_format,
+        },
+        other => other,
+    }
+}

@@ -1,0 +1,566 @@
+//! The rating and the plan, in exact arithmetic.
+//!
+//! For every component: its points with the reason, its status against the
+//! year's required minimum; for every measure: the share today and the count
+//! needed for each band (the plan), with the gap to today's value.
+
+use serde::Serialize;
+
+use crate::diag::Diagnostic;
+use crate::ingest::{Inputs, Period};
+use crate::methodology::{Combine, Component, ComponentKind, Measure, Methodology, ScaleBand, Scoring, code_matches};
+use crate::num::{Ratio, Threshold};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The required minimum is reached.
+    Met,
+    /// Below the required minimum.
+    Below,
+    /// Some input is missing: the component is not scored.
+    NoData,
+    /// The year has no required minimum for the component.
+    NoRequirement,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Met => "выполнено",
+            Status::Below => "ниже минимума",
+            Status::NoData => "нет данных",
+            Status::NoRequirement => "минимум не установлен",
+        }
+    }
+}
+
+/// The count needed for one band or criterion.
+#[derive(Debug, Clone, Serialize)]
+pub struct Level {
+    #[serde(skip)]
+    pub threshold: Threshold,
+    /// `≥ 5%`, `> 10%`.
+    pub threshold_label: String,
+    pub points: u32,
+    /// The smallest count that meets the threshold (None without a base).
+    pub count: Option<u64>,
+    /// `count − value`, 0 when reached (None without data).
+    pub gap: Option<u64>,
+    pub reached: bool,
+}
+
+/// One input code's contribution to a measure.
+#[derive(Debug, Clone, Serialize)]
+pub struct CodeValue {
+    pub code: String,
+    pub name: String,
+    pub value: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MeasureResult {
+    pub id: String,
+    pub name: String,
+    pub unit: String,
+    /// The criterion this measure belongs to (additive components).
+    pub criterion: Option<String>,
+    pub numerator: Vec<CodeValue>,
+    pub base_parts: Vec<CodeValue>,
+    pub info: Vec<CodeValue>,
+    pub base_name: String,
+    pub value: Option<u64>,
+    pub base: Option<u64>,
+    #[serde(skip)]
+    pub share: Option<Ratio>,
+    /// Every band's (or the criterion's) count.
+    pub levels: Vec<Level>,
+    /// The level that gives the component its required minimum (for an
+    /// additive component: the criterion's own threshold); None where the
+    /// minimum is met or not defined.
+    pub target: Option<Level>,
+    /// Codes not submitted.
+    pub missing: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CriterionResult {
+    pub id: String,
+    pub name: String,
+    pub short: String,
+    pub points_max: u32,
+    /// None when data are missing.
+    pub passed: Option<bool>,
+    pub threshold_label: String,
+    pub combine: Combine,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ComponentResult {
+    pub id: String,
+    pub label: String,
+    pub name: String,
+    pub kind: ComponentKind,
+    pub max: u32,
+    pub required: Option<u32>,
+    /// None when data are missing.
+    pub points: Option<u32>,
+    pub status: Status,
+    pub reason: String,
+    pub measures: Vec<MeasureResult>,
+    pub criteria: Vec<CriterionResult>,
+    /// Minimal sets of criteria (by short name) whose points reach the
+    /// required minimum (additive components).
+    pub combinations: Vec<Vec<String>>,
+    /// Basic services marked as not launched (the gate).
+    pub gate_failed: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct YearGoal {
+    pub year: i32,
+    pub target: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Rating {
+    pub period: Period,
+    pub year: i32,
+    pub components: Vec<ComponentResult>,
+    /// Sum of the scored components.
+    pub total: u32,
+    pub total_max: u32,
+    pub band: String,
+    pub year_target: Option<u32>,
+    pub targets: Vec<YearGoal>,
+    /// Components without data.
+    pub incomplete: usize,
+    #[serde(skip)]
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The year targets and minimums in force: the region's override for a year
+/// replaces the methodology's entry for that year.
+pub fn years(m: &Methodology, overrides: &[crate::methodology::YearTarget]) -> Vec<crate::methodology::YearTarget> {
+    let mut out: Vec<_> = m
+        .years
+        .iter()
+        .filter(|y| !overrides.iter().any(|o| o.year == y.year))
+        .cloned()
+        .chain(overrides.iter().cloned())
+        .collect();
+    out.sort_by_key(|y| y.year);
+    out
+}
+
+/// Computes the rating for `period`.
+pub fn compute(
+    m: &Methodology,
+    inputs: &Inputs,
+    period: Period,
+    overrides: &[crate::methodology::YearTarget],
+) -> Rating {
+    let year = period.year();
+    let years = years(m, overrides);
+    let this_year = years.iter().find(|y| y.year == year);
+    let mut diagnostics = Vec::new();
+    let components: Vec<ComponentResult> = m
+        .components
+        .iter()
+        .map(|c| {
+            let required = this_year.and_then(|y| y.required.get(&c.id).copied());
+            component(m, c, inputs, required, &mut diagnostics)
+        })
+        .collect();
+    let total = components.iter().filter_map(|c| c.points).sum();
+    let incomplete = components.iter().filter(|c| c.points.is_none()).count();
+    let band = m.band_for(total).map(|b| b.id.clone()).unwrap_or_default();
+    Rating {
+        period,
+        year,
+        total,
+        total_max: m.total_max,
+        band,
+        year_target: this_year.map(|y| y.target),
+        targets: years
+            .iter()
+            .map(|y| YearGoal {
+                year: y.year,
+                target: y.target,
+            })
+            .collect(),
+        incomplete,
+        components,
+        diagnostics,
+    }
+}
+
+fn code_values(codes: &[String], m: &Methodology, inputs: &Inputs) -> Vec<CodeValue> {
+    codes
+        .iter()
+        .map(|c| CodeValue {
+            code: c.clone(),
+            name: m.indicator(c).map(|i| i.name.clone()).unwrap_or_default(),
+            value: inputs.value(c),
+        })
+        .collect()
+}
+
+fn sum(parts: &[CodeValue]) -> Option<u64> {
+    parts.iter().map(|p| p.value).sum::<Option<u64>>()
+}
+
+/// Evaluates a measure's value, base and share, with its levels.
+fn measure(
+    m: &Methodology,
+    def: &Measure,
+    criterion: Option<&str>,
+    levels: &[(Threshold, u32)],
+    inputs: &Inputs,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> MeasureResult {
+    let numerator = code_values(&def.numerator, m, inputs);
+    let base_parts = code_values(&def.base, m, inputs);
+    let value = sum(&numerator);
+    let base = sum(&base_parts);
+    let mut missing: Vec<String> = numerator
+        .iter()
+        .chain(&base_parts)
+        .filter(|p| p.value.is_none())
+        .map(|p| p.code.clone())
+        .collect();
+    if base == Some(0) {
+        let loc = def
+            .base
+            .first()
+            .and_then(|c| inputs.values.get(c))
+            .map(|o| o.location.clone());
+        diagnostics.push(Diagnostic::warning(
+            loc,
+            format!("расчётная база «{}» равна нулю — долю посчитать нельзя", def.base_name),
+        ));
+        missing.extend(def.base.iter().cloned());
+    }
+    if let (Some(v), Some(b)) = (value, base)
+        && v > b
+        && b > 0
+    {
+        let loc = def
+            .numerator
+            .first()
+            .and_then(|c| inputs.values.get(c))
+            .map(|o| o.location.clone());
+        diagnostics.push(Diagnostic::warning(
+                loc,
+                format!(
+                    "значение «{}» ({}) больше расчётной базы «{}» ({}): доля больше 100% — проверьте данные (значение не ограничивается)",
+                    def.name,
+                    crate::fmt::int(v),
+                    def.base_name,
+                    crate::fmt::int(b)
+                ),
+            ));
+    }
+    let share = match (value, base) {
+        (Some(v), Some(b)) if b > 0 => Ratio::share(v, b),
+        _ => None,
+    };
+    let levels = levels
+        .iter()
+        .map(|(t, points)| {
+            let count = base.filter(|b| *b > 0).map(|b| t.min_count(b));
+            let reached = matches!((value, base), (Some(v), Some(b)) if t.is_met(v, b));
+            Level {
+                threshold: *t,
+                threshold_label: t.label(),
+                points: *points,
+                count,
+                gap: match (count, value) {
+                    (Some(c), Some(v)) => Some(c.saturating_sub(v)),
+                    _ => None,
+                },
+                reached,
+            }
+        })
+        .collect();
+    MeasureResult {
+        id: def.id.clone(),
+        name: def.name.clone(),
+        unit: def.unit.clone(),
+        criterion: criterion.map(String::from),
+        info: code_values(&def.info, m, inputs),
+        numerator,
+        base_parts,
+        base_name: def.base_name.clone(),
+        value,
+        base,
+        share,
+        levels,
+        target: None,
+        missing,
+    }
+}
+
+/// `2,5% ≤ доля < 5%`: the range of band `i` of a scale.
+pub fn band_range_label(bands: &[ScaleBand], i: usize) -> String {
+    let lower = |t: &Threshold| {
+        format!(
+            "{} {} доля",
+            crate::fmt::percent(&t.value, 2),
+            if t.inclusive { "≤" } else { "<" }
+        )
+    };
+    let upper = |t: &Threshold| {
+        format!(
+            "{} {}",
+            if t.inclusive { "<" } else { "≤" },
+            crate::fmt::percent(&t.value, 2)
+        )
+    };
+    match (bands.get(i), bands.get(i + 1)) {
+        (Some(b), Some(n)) => format!("{} {}", lower(&b.threshold), upper(&n.threshold)),
+        (Some(b), None) => format!("доля {}", b.threshold.label()),
+        _ => String::new(),
+    }
+}
+
+fn component(
+    m: &Methodology,
+    c: &Component,
+    inputs: &Inputs,
+    required: Option<u32>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> ComponentResult {
+    let mut criteria = Vec::new();
+    let mut combinations = Vec::new();
+    let mut gate_failed = Vec::new();
+    let (mut measures, points, reason) = match &c.scoring {
+        Scoring::Scale { measure: def, bands } => {
+            let levels: Vec<(Threshold, u32)> = bands.iter().map(|b| (b.threshold, b.points)).collect();
+            let mr = measure(m, def, None, &levels, inputs, diagnostics);
+            let (points, reason) = match mr.share {
+                None => (None, missing_reason(&mr.missing, m)),
+                Some(share) => {
+                    let idx = bands.iter().rposition(|b| {
+                        // Reached when value/base meets the band threshold.
+                        matches!((mr.value, mr.base), (Some(v), Some(b2)) if b.threshold.is_met(v, b2))
+                    });
+                    let share_text = format!(
+                        "доля {} ({} из {})",
+                        crate::fmt::percent(&share, 2),
+                        crate::fmt::int(mr.value.unwrap_or(0)),
+                        crate::fmt::int(mr.base.unwrap_or(0))
+                    );
+                    match idx {
+                        Some(i) => (
+                            Some(bands[i].points),
+                            format!(
+                                "{share_text}: полоса «{}» — {} б.",
+                                band_range_label(bands, i),
+                                bands[i].points
+                            ),
+                        ),
+                        None => (
+                            Some(0),
+                            format!(
+                                "{share_text}: ниже порога {} — 0 б.",
+                                bands.first().map(|b| b.threshold.label()).unwrap_or_default()
+                            ),
+                        ),
+                    }
+                }
+            };
+            (vec![mr], points, reason)
+        }
+        Scoring::Criteria(list) => {
+            let mut all = Vec::new();
+            let mut total = Some(0u32);
+            let mut parts_text = Vec::new();
+            for cr in list {
+                let levels = [(cr.threshold, cr.points)];
+                let evaluated: Vec<MeasureResult> = match cr.combine {
+                    Combine::Each => cr
+                        .parts
+                        .iter()
+                        .map(|p| measure(m, p, Some(&cr.id), &levels, inputs, diagnostics))
+                        .collect(),
+                    Combine::Pooled => {
+                        let pooled = Measure {
+                            id: cr.id.clone(),
+                            name: cr.parts.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(" + "),
+                            unit: cr.parts.first().map(|p| p.unit.clone()).unwrap_or_default(),
+                            numerator: cr.parts.iter().flat_map(|p| p.numerator.clone()).collect(),
+                            base: cr.parts.iter().flat_map(|p| p.base.clone()).collect(),
+                            base_name: cr
+                                .parts
+                                .iter()
+                                .map(|p| p.base_name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(" + "),
+                            info: cr.parts.iter().flat_map(|p| p.info.clone()).collect(),
+                        };
+                        vec![measure(m, &pooled, Some(&cr.id), &levels, inputs, diagnostics)]
+                    }
+                };
+                let passed = if evaluated.iter().any(|e| e.share.is_none()) {
+                    None
+                } else {
+                    Some(evaluated.iter().all(|e| e.levels.iter().all(|l| l.reached)))
+                };
+                let shares = evaluated
+                    .iter()
+                    .map(|e| match e.share {
+                        Some(s) => crate::fmt::percent(&s, 1),
+                        None => "нет данных".into(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" и ");
+                parts_text.push(match passed {
+                    Some(true) => format!(
+                        "{}: {shares} {} — выполнен, {} б.",
+                        cr.short,
+                        cr.threshold.label(),
+                        cr.points
+                    ),
+                    Some(false) => format!(
+                        "{}: {shares}, нужно {} — не выполнен, 0 б.",
+                        cr.short,
+                        cr.threshold.label()
+                    ),
+                    None => format!("{}: нет данных", cr.short),
+                });
+                total = match (total, passed) {
+                    (Some(t), Some(true)) => Some(t + cr.points),
+                    (Some(t), Some(false)) => Some(t),
+                    _ => None,
+                };
+                criteria.push(CriterionResult {
+                    id: cr.id.clone(),
+                    name: cr.name.clone(),
+                    short: cr.short.clone(),
+                    points_max: cr.points,
+                    passed,
+                    threshold_label: cr.threshold.label(),
+                    combine: cr.combine,
+                });
+                all.extend(evaluated);
+            }
+            if let Some(req) = required {
+                combinations = minimal_combinations(list.iter().map(|c| (c.short.clone(), c.points)).collect(), req);
+            }
+            let mut reason = parts_text.join("; ");
+            if total.is_none() {
+                let missing: Vec<String> = all.iter().flat_map(|mr| mr.missing.clone()).collect();
+                reason = format!("{}. {reason}", missing_reason(&missing, m));
+            }
+            (all, total, reason)
+        }
+    };
+
+    // The gate: a basic service marked as not launched zeroes the component.
+    let mut reason = reason;
+    let mut points = points;
+    if let Some(gate) = &c.gate {
+        for (code, obs) in &inputs.values {
+            if code_matches(&gate.flags, code) && obs.value == 0 {
+                let slug = code.split('.').nth(2).unwrap_or(code);
+                gate_failed.push(m.service_name(slug).unwrap_or(slug).to_string());
+            }
+        }
+        if !gate_failed.is_empty() {
+            let names = gate_failed
+                .iter()
+                .map(|n| format!("«{n}»"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            reason = format!(
+                "не выполнен критерий «{}»: не запущен(ы) {names} — 0 б. ({reason})",
+                gate.label
+            );
+            if points.is_some() {
+                points = Some(0);
+            }
+        }
+    }
+
+    let status = match (points, required) {
+        (None, _) => Status::NoData,
+        (Some(_), None) => Status::NoRequirement,
+        (Some(p), Some(r)) if p >= r => Status::Met,
+        (Some(_), Some(_)) => Status::Below,
+    };
+    if points.is_none() {
+        diagnostics.push(Diagnostic::warning(
+            None,
+            format!("компонент {} «{}» не рассчитан: {reason}", c.label, c.name),
+        ));
+    }
+
+    // Targets: the level that gives the required minimum, unless met.
+    if let Some(req) = required
+        && status != Status::Met
+    {
+        for mr in &mut measures {
+            mr.target = mr
+                .levels
+                .iter()
+                .find(|l| l.points >= req || mr.criterion.is_some())
+                .cloned();
+        }
+    }
+
+    ComponentResult {
+        id: c.id.clone(),
+        label: c.label.clone(),
+        name: c.name.clone(),
+        kind: c.kind,
+        max: c.max,
+        required,
+        points,
+        status,
+        reason,
+        measures,
+        criteria,
+        combinations,
+        gate_failed,
+    }
+}
+
+fn missing_reason(missing: &[String], m: &Methodology) -> String {
+    let mut list: Vec<String> = missing
+        .iter()
+        .map(|c| match m.indicator(c) {
+            Some(i) => format!("{c} ({})", i.name),
+            None => c.clone(),
+        })
+        .collect();
+    list.dedup();
+    format!("нет данных: не представлены {}", list.join(", "))
+}
+
+/// Minimal sets of criteria whose points add up to at least `required`:
+/// no proper subset of a listed set suffices. Ordered by size, then by
+/// the criteria's order.
+pub fn minimal_combinations(criteria: Vec<(String, u32)>, required: u32) -> Vec<Vec<String>> {
+    let n = criteria.len().min(16);
+    let mut sets: Vec<u32> = Vec::new();
+    let total = |mask: u32| -> u32 { (0..n).filter(|i| mask & (1 << i) != 0).map(|i| criteria[i].1).sum() };
+    let mut masks: Vec<u32> = (1..(1u32 << n)).collect();
+    masks.sort_by_key(|m| (m.count_ones(), std::cmp::Reverse(m.reverse_bits())));
+    for mask in masks {
+        if total(mask) >= required && !sets.iter().any(|s| s & mask == *s) {
+            sets.push(mask);
+        }
+    }
+    sets.iter()
+        .map(|mask| {
+            (0..n)
+                .filter(|i| mask & (1 << i) != 0)
+                .map(|i| criteria[i].0.clone())
+                .collect()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,43 @@
+//! Helpers shared by the integration tests: the shipped inputs, the binary,
+//! and copies of folders.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+/// The shipped reference inputs.
+pub fn inputs() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs")
+}
+
+/// The `max-rating` binary, run from the project root.
+pub fn bin() -> Command {
+    let mut c = Command::cargo_bin("max-rating").unwrap();
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+/// Copies a folder recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// A copy of the shipped inputs in a temporary folder.
+pub fn inputs_copy() -> (TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("inputs");
+    copy_dir(&inputs(), &dir);
+    (tmp, dir)
+}
