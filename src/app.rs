@@ -251,7 +251,19 @@ pub fn render_all(loaded: &Loaded, opts: &RenderOptions) -> Result<Vec<OutputFil
 /// Runs under the folder's lock ([`OutLock`]): taken here unless this
 /// process already holds it (as `build` does for the whole build).
 pub fn write_outputs(out: &Path, files: &[OutputFile]) -> Result<(), AppError> {
-    write_outputs_with(out, files, &mut |_| Ok(()))
+    write_outputs_with(out, files, &[], &mut |_| Ok(()))
+}
+
+/// The top-level entries of `out` that a build owns although it may not
+/// write them: `bodies/` of an earlier build is removed by `build --no-packs`,
+/// so that `out/` never mixes packs of an older build with a newer deck.
+/// (`forms/` is not among them: it belongs to the `forms` command.)
+pub const BUILD_OWNED: &[&str] = &["bodies"];
+
+/// [`write_outputs`] for a build: also retires the [`BUILD_OWNED`] entries
+/// this build did not write, in the same atomic swap.
+pub fn write_build_outputs(out: &Path, files: &[OutputFile]) -> Result<(), AppError> {
+    write_outputs_with(out, files, BUILD_OWNED, &mut |_| Ok(()))
 }
 
 /// [`write_outputs`] with a hook called before each top-level entry is moved
@@ -260,6 +272,7 @@ pub fn write_outputs(out: &Path, files: &[OutputFile]) -> Result<(), AppError> {
 pub fn write_outputs_with(
     out: &Path,
     files: &[OutputFile],
+    retire: &[&str],
     before_move: &mut dyn FnMut(&str) -> std::io::Result<()>,
 ) -> Result<(), AppError> {
     let _lock = if OutLock::is_held(out) {
@@ -283,6 +296,13 @@ pub fn write_outputs_with(
     let _ = remove_any(&staging);
     let result = write_staged(&staging, files).and_then(|()| {
         let mut tops: Vec<&str> = files.iter().filter_map(|f| f.path.split('/').next()).collect();
+        // Entries to retire: set aside like replaced ones, with nothing new put in.
+        tops.extend(
+            retire
+                .iter()
+                .copied()
+                .filter(|r| is_plain_relative(r) && !r.contains('/')),
+        );
         tops.sort_unstable();
         tops.dedup();
         swap_in(out, &staging, &trash, &tops, before_move)
@@ -358,7 +378,12 @@ fn swap_in(
                 std::fs::rename(&dest, trash.join(top)).map_err(io_error(&dest))?;
             }
             done.push((top, had_old, false));
-            std::fs::rename(staging.join(top), &dest).map_err(io_error(&dest))?;
+            let new = staging.join(top);
+            if std::fs::symlink_metadata(&new).is_err() {
+                // A retired entry: this build wrote nothing under it.
+                continue;
+            }
+            std::fs::rename(&new, &dest).map_err(io_error(&dest))?;
             if let Some(last) = done.last_mut() {
                 last.2 = true;
             }

@@ -76,7 +76,7 @@ pub fn build_one(sources: &Sources, opts: &RenderOptions, out: &Path) -> Result<
         });
     }
     let files = match app::render_all(&loaded, opts).and_then(|files| {
-        app::write_outputs(out, &files)?;
+        app::write_build_outputs(out, &files)?;
         Ok(files)
     }) {
         Ok(f) => f,

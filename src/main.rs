@@ -152,7 +152,7 @@ struct RenderArgs {
     /// Стандарт PDF: a-2b — архивный PDF/A-2b
     #[arg(long = "pdf-standard", value_name = "СТАНДАРТ", hide_possible_values = true)]
     pdf_standard: Option<PdfStandard>,
-    /// Не создавать пакеты для органов (out/bodies/)
+    /// Не создавать пакеты для органов (out/bodies/ прошлой сборки удаляется)
     #[arg(long = "no-packs")]
     no_packs: bool,
 }
@@ -309,7 +309,7 @@ fn build(input: &InputArgs, out: PathBuf, render: &RenderArgs) -> u8 {
         Ok(f) => f,
         Err(e) => return fail(&e),
     };
-    if let Err(e) = app::write_outputs(&out, &files) {
+    if let Err(e) = app::write_build_outputs(&out, &files) {
         return fail(&e);
     }
     if let Some(report) = &loaded.report {

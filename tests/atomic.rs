@@ -130,7 +130,7 @@ fn a_failure_between_the_moves_puts_everything_back() {
     ];
     // Fail before each move in turn: the moves done are undone.
     for fail_at in ["a.json", "b.xlsx", "bodies", "c.pdf"] {
-        let err = app::write_outputs_with(&out, &new, &mut |top| {
+        let err = app::write_outputs_with(&out, &new, &[], &mut |top| {
             if top == fail_at {
                 Err(std::io::Error::other("сбой для теста"))
             } else {
@@ -149,6 +149,60 @@ fn a_failure_between_the_moves_puts_everything_back() {
     assert!(!out.join("bodies/x").exists());
     let hidden: Vec<String> = snapshot(&out).into_keys().filter(|k| k.starts_with('.')).collect();
     assert!(hidden.is_empty(), "{hidden:?}");
+}
+
+#[test]
+fn a_build_without_packs_retires_the_old_packs_atomically() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    previous(&out);
+    std::fs::write(out.join("forms.keep"), "not a build's").unwrap();
+    let before = snapshot(&out);
+    let new = [file("a.json", "new a"), file("b.xlsx", "new b")];
+    // A failure at any move, the retired `bodies` included, puts everything back.
+    for fail_at in ["a.json", "b.xlsx", "bodies"] {
+        let err = app::write_outputs_with(&out, &new, app::BUILD_OWNED, &mut |top| {
+            if top == fail_at {
+                Err(std::io::Error::other("сбой для теста"))
+            } else {
+                Ok(())
+            }
+        })
+        .unwrap_err();
+        assert!(matches!(err, AppError::Output { .. }), "{err}");
+        assert_same(&before, &out);
+    }
+    app::write_build_outputs(&out, &new).unwrap();
+    assert!(!out.join("bodies").exists(), "the packs of the earlier build are gone");
+    assert_eq!(std::fs::read_to_string(out.join("a.json")).unwrap(), "new a");
+    assert_eq!(
+        std::fs::read_to_string(out.join("forms.keep")).unwrap(),
+        "not a build's"
+    );
+    let hidden: Vec<String> = snapshot(&out).into_keys().filter(|k| k.starts_with('.')).collect();
+    assert!(hidden.is_empty(), "{hidden:?}");
+    // A plain write (the `forms` command) leaves a build's `bodies` alone.
+    previous(&out);
+    app::write_outputs(&out, &[file("forms/x.xlsx", "form")]).unwrap();
+    assert!(out.join("bodies/x/letter.pdf").exists());
+}
+
+#[test]
+fn build_no_packs_after_a_full_build_leaves_no_stale_packs() {
+    let (tmp, dir) = inputs_copy();
+    let out = tmp.path().join("out");
+    build_ok(&dir, &out);
+    assert!(out.join("bodies").is_dir());
+    bin()
+        .args(["build", "--no-packs", "--inputs"])
+        .arg(&dir)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(0);
+    assert!(!out.join("bodies").exists());
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(!manifest.contains("bodies/"), "{manifest}");
 }
 
 #[test]

@@ -317,8 +317,37 @@ fn many_parts() -> Vec<u8> {
     })
 }
 
+/// An OpenDocument form of a few hundred bytes whose last row repeats one
+/// valued cell `rows` times down and `cols` times across: calamine would
+/// expand it into `rows × cols` cells.
+fn ods_repeated(rows: u64, cols: u64) -> Vec<u8> {
+    use zip::write::SimpleFileOptions;
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Показатели">
+<table:table-row><table:table-cell office:value-type="string"><text:p>Код</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>Значение</text:p></table:table-cell></table:table-row>
+<table:table-row><table:table-cell office:value-type="string"><text:p>k3.active_audience</text:p></table:table-cell><table:table-cell office:value-type="float" office:value="7"><text:p>7</text:p></table:table-cell></table:table-row>
+<table:table-row table:number-rows-repeated="{rows}"><table:table-cell/><table:table-cell table:number-columns-repeated="{cols}" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>
+</table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let deflated = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    z.start_file("mimetype", stored).unwrap();
+    z.write_all(b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
+    z.start_file("META-INF/manifest.xml", deflated).unwrap();
+    z.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#).unwrap();
+    z.start_file("content.xml", deflated).unwrap();
+    z.write_all(content.as_bytes()).unwrap();
+    z.finish().unwrap().into_inner()
+}
+
 fn generated_large(name: &str) -> Vec<u8> {
     match name {
+        // 1 048 576 rows × 16 384 columns: 17 billion cells.
+        "ods-repeated-rows.ods" => ods_repeated(1_048_576, 16_384),
+        // 40 000 rows × 2 000 columns: 80 million cells, within the row limit.
+        "ods-repeated-area.ods" => ods_repeated(40_000, 2_000),
         "million-rows.xlsx" => million_rows(),
         "zip-bomb.xlsx" => zip_bomb(),
         "unknown-codes.xlsx" => unknown_codes(),
@@ -496,6 +525,23 @@ fn zip_bomb_is_refused_before_inflating() {
 #[test]
 fn ten_thousand_unknown_codes_give_one_warning() {
     generated_case("unknown-codes.xlsx");
+}
+
+#[test]
+fn an_ods_repeating_a_cell_down_a_million_rows_is_refused_at_the_row_limit() {
+    generated_case("ods-repeated-rows.ods");
+}
+
+#[test]
+fn an_ods_repeating_a_cell_over_a_huge_area_is_refused_before_calamine() {
+    generated_case("ods-repeated-area.ods");
+    // The reader alone: instant, nothing expanded.
+    let start = Instant::now();
+    let d = read_submission("a.ods", BookFormat::Ods, ods_repeated(40_000, 2_000)).unwrap_err();
+    assert!(start.elapsed() < Duration::from_secs(2), "{:?}", start.elapsed());
+    assert!(d.message.contains("лист слишком велик"), "{d}");
+    // A small repeat is an ordinary form.
+    assert!(read_submission("ok.ods", BookFormat::Ods, ods_repeated(3, 2)).is_ok());
 }
 
 #[test]

@@ -552,6 +552,47 @@ fn base_values() -> BTreeMap<&'static str, u64> {
 }
 
 #[test]
+fn the_first_page_wording_comes_from_texts_hbs() {
+    let (tmp, inputs) = inputs_copy();
+    let templates = inputs.join("templates");
+    fs::create_dir_all(&templates).unwrap();
+    // Only two texts: the rest fall back to the built-in file.
+    fs::write(
+        templates.join("texts.hbs"),
+        "{{#*inline \"pack_title\"}}Поручения органу «{{body.name}}» на {{meta.year}} год{{/inline}}\n\
+         {{#*inline \"pack_due_line\"}}Показателей с отставанием: {{body.due_count}};\n  сроков: {{len deadlines}}{{/inline}}\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    build(&inputs, &out, &[]);
+    let text = pdf_text(&out.join("bodies/gzhi/report.pdf"));
+    assert!(
+        text.contains("Поручения органу «Госжилинспекция» на 2026 год"),
+        "{text}"
+    );
+    assert!(text.contains("Показателей с отставанием: 2; сроков: 1"), "{text}");
+    // The built-in sentences are still there.
+    assert!(text.contains("По итогам заседания рабочей группы"), "{text}");
+    // A mistake in such a text names the file, line and column.
+    fs::write(
+        templates.join("texts.hbs"),
+        "{{#*inline \"pack_intro\"}}\n  {{body.nmae}}{{/inline}}\n",
+    )
+    .unwrap();
+    let res = cmd()
+        .arg("build")
+        .arg("--inputs")
+        .arg(&inputs)
+        .arg("--out")
+        .arg(tmp.path().join("out2"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&res.stderr);
+    assert_eq!(res.status.code(), Some(5), "{stderr}");
+    assert!(stderr.contains("texts.hbs:2:3"), "{stderr}");
+}
+
+#[test]
 fn a_body_with_nothing_due_gets_the_short_pack() {
     let region = fs::read_to_string(inputs_dir().join("region.toml")).unwrap();
     let values: Vec<(&str, u64)> = base_values().into_iter().collect();

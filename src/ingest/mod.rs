@@ -1,6 +1,7 @@
 //! Ingest: the ministries' workbooks → checked values, each with the file,
 //! sheet and cell it came from.
 
+pub mod ods_scan;
 pub mod period;
 pub mod value;
 pub mod workbook;

@@ -149,6 +149,9 @@ pub fn read_submission(file: &str, format: Format, bytes: Vec<u8>) -> Result<Sub
     if is_zip {
         check_zip(&bytes, format).map_err(|m| Diagnostic::error(loc(), m))?;
     }
+    if format == Format::Ods {
+        check_ods_area(file, &bytes)?;
+    }
     let cursor = Cursor::new(bytes);
     let opened: Result<Sheets<Cursor<Vec<u8>>>, String> = match format {
         Format::Xlsx => calamine::open_workbook_from_rs::<Xlsx<_>, _>(cursor)
@@ -278,6 +281,34 @@ fn check_zip(bytes: &[u8], format: Format) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// `1 048 576 строк`.
+fn count(n: u64, one: &str, few: &str, many: &str) -> String {
+    format!("{} {}", crate::fmt::int(n), crate::fmt::plural(n, one, few, many))
+}
+
+/// calamine expands repeated rows and columns of an .ods into a dense range:
+/// the area of its valued cells is bounded first (see [`super::ods_scan`]).
+fn check_ods_area(file: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+    use super::ods_scan::{self, OdsLimit};
+    match ods_scan::check(bytes) {
+        Ok(()) | Err(OdsLimit::Unreadable) => Ok(()),
+        Err(OdsLimit::TooLong { sheet, row, col }) => Err(too_long(file, &sheet, row, col)),
+        Err(OdsLimit::TooLarge { sheet, rows, cols }) => Err(Diagnostic::error(
+            Some(Location {
+                file: file.to_string(),
+                sheet: Some(sheet),
+                cell: None,
+            }),
+            format!(
+                "лист слишком велик: заполненные ячейки занимают {} × {} — допускается не более {} ячеек (форма содержит несколько десятков строк и до десяти столбцов); удалите лишние данные справа и снизу от таблицы; файл не прочитан",
+                count(rows, "строка", "строки", "строк"),
+                count(cols, "столбец", "столбца", "столбцов"),
+                crate::fmt::int(ods_scan::MAX_CELLS)
+            ),
+        )),
+    }
 }
 
 /// A failure of [`bounded_range`].

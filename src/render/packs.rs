@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 
 use crate::app::{AppError, OutputFile};
 use crate::render::deck::{DATA, DeckError, DeckInputs};
-use crate::render::texts::TextError;
+use crate::render::texts::{TextError, TextSet};
 use crate::render::typst_engine::{Fonts, PdfOpts, TypstError, compile_pdf_with_warnings};
 use crate::report::{BodyRow, BodyView, Report};
 
@@ -151,10 +151,6 @@ fn tidy_letter(s: &str) -> String {
 // The context of a pack (letter and PDF)
 // ---------------------------------------------------------------------------
 
-fn plural_word(n: u64, one: &str, few: &str, many: &str) -> String {
-    format!("{n} {}", crate::fmt::plural(n, one, few, many))
-}
-
 /// The plan of a row as a reader wants it: the target (`1 434 (≥ 5%)`);
 /// when it is met (the plan has no target left), the level reached.
 fn plan_text(row: &crate::report::PlanRow) -> String {
@@ -187,118 +183,63 @@ fn rows_json(rows: &[&BodyRow]) -> Vec<Value> {
 
 /// What the letter and the PDF of a body get: `meta`, `summary`, `body`,
 /// `due_rows`, `met_rows`, `no_data_rows` (each row with `n`,
-/// `target_value_text` and `plan_text`), `sender`, `date_label` and ready sentences
-/// (`title`, `intro`, `summary_line`, `due_line`).
-pub fn pack_context(report: &Report, body: &BodyView) -> Value {
+/// `target_value_text` and `plan_text`), `met_count`, `deadlines`,
+/// `date_label`, and the sentences of the PDF's first page rendered from
+/// the `pack_*` texts of `texts.hbs` (`sender`, `intro`, `summary_line`,
+/// `title`, `due_line`).
+pub fn pack_context(report: &Report, body: &BodyView, texts: &TextSet) -> Result<Value, TextError> {
     let meta = &report.meta;
-    let s = &report.summary;
-    let year = meta.year;
     let due: Vec<&BodyRow> = body.rows.iter().filter(|r| r.due).collect();
     let no_data: Vec<&BodyRow> = body.rows.iter().filter(|r| !r.due && r.no_data).collect();
     let met: Vec<&BodyRow> = body.rows.iter().filter(|r| !r.due && !r.no_data).collect();
+    let mut deadlines: Vec<&str> = due.iter().map(|r| r.row.deadline.as_str()).collect();
+    deadlines.dedup();
     let (y, m, d) = meta.document_date;
-    let sender = format!(
-        "Рабочая группа по внедрению и популяризации национального мессенджера на территории {}",
-        meta.region_genitive
-    );
-    let occasion = if meta.meeting_date_label.is_empty() {
-        format!("По итогам расчёта рейтинга за {}", meta.period_label)
-    } else {
-        format!("По итогам заседания рабочей группы {}", meta.meeting_date_label)
-    };
-    let intro = if body.rows.is_empty() {
-        format!("{occasion} направляем итоги расчёта рейтинга внедрения национального мессенджера «МАХ».")
-    } else {
-        format!(
-            "{occasion} направляем показатели рейтинга внедрения национального мессенджера «МАХ», за которые вы отвечаете по плану на {year} год."
-        )
-    };
-    let mut summary_line = format!(
-        "Рейтинг {} за {} — {} из {} ({}).",
-        meta.region_genitive,
-        meta.period_label,
-        plural_word(u64::from(s.total), "балл", "балла", "баллов"),
-        s.total_max,
-        s.band.name
-    );
-    if let Some(t) = s.year_target {
-        summary_line.push_str(&format!(
-            " Цель {year} года — {}",
-            plural_word(u64::from(t), "балл", "балла", "баллов")
-        ));
-        match s.target_gap {
-            Some(g) if g > 0 => summary_line.push_str(&format!(
-                ": не хватает {}.",
-                plural_word(u64::from(g), "балла", "баллов", "баллов")
-            )),
-            _ => summary_line.push_str(": достигнута."),
-        }
-    }
-    let (title, due_line) = if !due.is_empty() {
-        let mut deadlines: Vec<&str> = due.iter().map(|r| r.row.deadline.as_str()).collect();
-        deadlines.dedup();
-        let when = if deadlines.len() == 1 {
-            format!("срок — {}", deadlines[0])
-        } else {
-            "сроки — в карточках ниже".to_string()
-        };
-        (
-            format!("Что нужно сделать в {year} году"),
-            format!(
-                "Достичь плановых значений по {}; {when}",
-                plural_word(due.len() as u64, "показателю", "показателям", "показателям")
-            ),
-        )
-    } else if !no_data.is_empty() {
-        (
-            "Нужны сведения для расчёта плана".to_string(),
-            format!(
-                "Отставаний от плана {year} года нет, но по {} нет данных — план не рассчитан.",
-                plural_word(no_data.len() as u64, "показателю", "показателям", "показателям")
-            ),
-        )
-    } else if !body.rows.is_empty() {
-        (
-            format!("План {year} года выполнен"),
-            format!("Плановые значения {year} года по вашим показателям достигнуты — новых поручений нет."),
-        )
-    } else {
-        (
-            "Поручений нет".to_string(),
-            format!("За вами не закреплены показатели плана на {year} год — поручений по итогам заседания нет."),
-        )
-    };
-    json!({
+    let mut ctx = json!({
         "meta": meta,
-        "summary": s,
+        "summary": report.summary,
         "targets": report.targets,
         "body": body,
         "due_rows": rows_json(&due),
         "met_rows": rows_json(&met),
         "no_data_rows": rows_json(&no_data),
-        "sender": sender,
+        "met_count": met.len(),
+        "deadlines": deadlines,
         "date_label": crate::fmt::date(y, m, d),
-        "title": title,
-        "intro": intro,
-        "summary_line": summary_line,
-        "due_line": due_line,
-    })
+    });
+    let hctx = handlebars::Context::from(ctx.clone());
+    let mut sentences = Vec::new();
+    for (key, text) in [
+        ("sender", "pack_sender"),
+        ("intro", "pack_intro"),
+        ("summary_line", "pack_summary"),
+        ("title", "pack_title"),
+        ("due_line", "pack_due_line"),
+    ] {
+        sentences.push((key, texts.render_context(text, &hctx)?));
+    }
+    if let Value::Object(m) = &mut ctx {
+        for (key, text) in sentences {
+            m.insert(key.into(), Value::String(text));
+        }
+    }
+    Ok(ctx)
 }
 
 // ---------------------------------------------------------------------------
 // Rendering
 // ---------------------------------------------------------------------------
 
-/// A body's `report.pdf`.
+/// A body's `report.pdf`, from its [`pack_context`].
 pub fn pack_pdf(
     report: &Report,
     body: &BodyView,
+    ctx: &Value,
     inputs: &DeckInputs,
     fonts: &Fonts,
     pdfa: bool,
 ) -> Result<(Vec<u8>, Vec<String>), DeckError> {
     let part = report.for_body(body);
-    let ctx = pack_context(report, body);
     let title = format!("{} — {}", ctx["title"].as_str().unwrap_or_default(), body.name);
     let author = ctx["sender"].as_str().unwrap_or_default().to_string();
     let data = json!({
@@ -329,9 +270,9 @@ pub fn pack_pdf(
 }
 
 /// A body's `letter.txt`.
-pub fn pack_letter(report: &Report, body: &BodyView, letter: &Letter, inputs: &DeckInputs) -> Result<String, AppError> {
+pub fn pack_letter(ctx: &Value, letter: &Letter, inputs: &DeckInputs) -> Result<String, AppError> {
     letter
-        .render(&pack_context(report, body))
+        .render(ctx)
         .map_err(|e| AppError::Render(inputs.name_user_files(e.message)))
 }
 
@@ -340,14 +281,16 @@ fn pack_files(
     body: &BodyView,
     inputs: &DeckInputs,
     letter: &Letter,
+    texts: &TextSet,
     fonts: &Fonts,
     pdfa: bool,
 ) -> Result<(Vec<OutputFile>, Vec<String>), AppError> {
     let dir = format!("{BODIES_DIR}/{}", body.slug);
-    let (pdf, warnings) = pack_pdf(report, body, inputs, fonts, pdfa)?;
+    let ctx = pack_context(report, body, texts).map_err(|e| AppError::Render(inputs.name_user_files(e.message)))?;
+    let (pdf, warnings) = pack_pdf(report, body, &ctx, inputs, fonts, pdfa)?;
     let xlsx = crate::render::workbook::render_body(report, body)
         .map_err(|e| AppError::Render(format!("{dir}/report.xlsx: {e}")))?;
-    let text = pack_letter(report, body, letter, inputs)?;
+    let text = pack_letter(&ctx, letter, inputs)?;
     Ok((
         vec![
             OutputFile {
@@ -377,6 +320,9 @@ pub fn render_packs(
     pdfa: bool,
 ) -> Result<Vec<OutputFile>, AppError> {
     let letter = Letter::from_inputs(inputs).map_err(|e| AppError::Render(inputs.name_user_files(e.message)))?;
+    let texts = inputs
+        .texts()
+        .map_err(|e| AppError::Render(inputs.name_user_files(e.message)))?;
     for b in &report.bodies {
         // Slugs come from the registry; refuse anything that is not a plain
         // folder name rather than write outside `bodies/`.
@@ -397,10 +343,11 @@ pub fn render_packs(
             .chunks(chunk)
             .map(|group| {
                 let letter = &letter;
+                let texts = &texts;
                 scope.spawn(move || {
                     group
                         .iter()
-                        .map(|b| pack_files(report, b, inputs, letter, fonts, pdfa))
+                        .map(|b| pack_files(report, b, inputs, letter, texts, fonts, pdfa))
                         .collect::<Vec<PackResult>>()
                 })
             })
