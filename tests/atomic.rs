@@ -13,7 +13,9 @@ use common::{bin, inputs_copy};
 /// Every file and folder under `dir`: relative path → bytes (folders: None),
 /// with the modification time of each file, so that a rewrite with equal
 /// bytes shows too.
-fn snapshot(dir: &Path) -> BTreeMap<String, (Option<Vec<u8>>, Option<std::time::SystemTime>)> {
+type Snapshot = BTreeMap<String, (Option<Vec<u8>>, Option<std::time::SystemTime>)>;
+
+fn snapshot(dir: &Path) -> Snapshot {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, (Option<Vec<u8>>, Option<std::time::SystemTime>)>) {
         for e in std::fs::read_dir(dir).unwrap() {
             let e = e.unwrap();
@@ -33,7 +35,7 @@ fn snapshot(dir: &Path) -> BTreeMap<String, (Option<Vec<u8>>, Option<std::time::
     out
 }
 
-fn assert_same(before: &BTreeMap<String, (Option<Vec<u8>>, Option<std::time::SystemTime>)>, dir: &Path) {
+fn assert_same(before: &Snapshot, dir: &Path) {
     let after = snapshot(dir);
     let names = |m: &BTreeMap<String, _>| m.keys().cloned().collect::<Vec<_>>();
     assert_eq!(names(before), names(&after), "the entries of {} changed", dir.display());
@@ -116,6 +118,24 @@ fn previous(out: &Path) {
     .unwrap();
 }
 
+/// Writes `new` (retiring `retire`) once per entry of `points`, failing just
+/// before that entry is moved into place: each time `out` is as `before`.
+fn fail_at_each_move(out: &Path, new: &[OutputFile], retire: &[&str], points: &[&str], before: &Snapshot) {
+    for &fail_at in points {
+        let err = app::write_outputs_with(out, new, retire, &mut |top| {
+            if top == fail_at {
+                Err(std::io::Error::other("сбой для теста"))
+            } else {
+                Ok(())
+            }
+        })
+        .unwrap_err();
+        assert!(matches!(err, AppError::Output { .. }), "{err}");
+        assert_eq!(err.exit_code(), exit::OUTPUT);
+        assert_same(before, out);
+    }
+}
+
 #[test]
 fn a_failure_between_the_moves_puts_everything_back() {
     let tmp = tempfile::tempdir().unwrap();
@@ -129,19 +149,7 @@ fn a_failure_between_the_moves_puts_everything_back() {
         file("c.pdf", "new c"),
     ];
     // Fail before each move in turn: the moves done are undone.
-    for fail_at in ["a.json", "b.xlsx", "bodies", "c.pdf"] {
-        let err = app::write_outputs_with(&out, &new, &[], &mut |top| {
-            if top == fail_at {
-                Err(std::io::Error::other("сбой для теста"))
-            } else {
-                Ok(())
-            }
-        })
-        .unwrap_err();
-        assert!(matches!(err, AppError::Output { .. }), "{err}");
-        assert_eq!(err.exit_code(), exit::OUTPUT);
-        assert_same(&before, &out);
-    }
+    fail_at_each_move(&out, &new, &[], &["a.json", "b.xlsx", "bodies", "c.pdf"], &before);
     // Then it works.
     app::write_outputs(&out, &new).unwrap();
     assert_eq!(std::fs::read_to_string(out.join("a.json")).unwrap(), "new a");
@@ -160,18 +168,7 @@ fn a_build_without_packs_retires_the_old_packs_atomically() {
     let before = snapshot(&out);
     let new = [file("a.json", "new a"), file("b.xlsx", "new b")];
     // A failure at any move, the retired `bodies` included, puts everything back.
-    for fail_at in ["a.json", "b.xlsx", "bodies"] {
-        let err = app::write_outputs_with(&out, &new, app::BUILD_OWNED, &mut |top| {
-            if top == fail_at {
-                Err(std::io::Error::other("сбой для теста"))
-            } else {
-                Ok(())
-            }
-        })
-        .unwrap_err();
-        assert!(matches!(err, AppError::Output { .. }), "{err}");
-        assert_same(&before, &out);
-    }
+    fail_at_each_move(&out, &new, app::BUILD_OWNED, &["a.json", "b.xlsx", "bodies"], &before);
     app::write_build_outputs(&out, &new).unwrap();
     assert!(!out.join("bodies").exists(), "the packs of the earlier build are gone");
     assert_eq!(std::fs::read_to_string(out.join("a.json")).unwrap(), "new a");

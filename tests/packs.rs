@@ -61,6 +61,19 @@ fn build(inputs: &Path, out: &Path, extra: &[&str]) {
         .success();
 }
 
+/// A build that must fail with `code`: its stderr.
+fn build_fails(inputs: &Path, out: &Path, code: i32) -> String {
+    let assert = cmd()
+        .arg("build")
+        .arg("--inputs")
+        .arg(inputs)
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .code(code);
+    String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
+}
+
 /// The reference build, once per test binary.
 fn reference() -> &'static (tempfile::TempDir, Report) {
     static BUILT: std::sync::OnceLock<(tempfile::TempDir, Report)> = std::sync::OnceLock::new();
@@ -383,15 +396,7 @@ fn letter_errors_name_file_and_line() {
     let templates = tmp.path().join("templates");
     fs::create_dir_all(&templates).unwrap();
     fs::write(templates.join("letter.hbs"), "Здравствуйте!\n\n{{body.nmae}}\n").unwrap();
-    let assert = cmd()
-        .arg("build")
-        .arg("--inputs")
-        .arg(&inputs)
-        .arg("--out")
-        .arg(tmp.path().join("out"))
-        .assert()
-        .code(5);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    let stderr = build_fails(&inputs, &tmp.path().join("out"), 5);
     assert!(stderr.contains("letter.hbs:3:"), "{stderr}");
     assert!(
         stderr.contains(&templates.join("letter.hbs").display().to_string()),
@@ -579,16 +584,7 @@ fn the_first_page_wording_comes_from_texts_hbs() {
         "{{#*inline \"pack_intro\"}}\n  {{body.nmae}}{{/inline}}\n",
     )
     .unwrap();
-    let res = cmd()
-        .arg("build")
-        .arg("--inputs")
-        .arg(&inputs)
-        .arg("--out")
-        .arg(tmp.path().join("out2"))
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&res.stderr);
-    assert_eq!(res.status.code(), Some(5), "{stderr}");
+    let stderr = build_fails(&inputs, &tmp.path().join("out2"), 5);
     assert!(stderr.contains("texts.hbs:2:3"), "{stderr}");
 }
 
