@@ -342,8 +342,68 @@ fn ods_repeated(rows: u64, cols: u64) -> Vec<u8> {
     z.finish().unwrap().into_inner()
 }
 
+/// The .xls fixture with its sheet's DIMENSIONS record (BIFF8: first row
+/// u32, end row u32, first column u16, end column u16) rewritten: calamine
+/// reserves memory for the area it claims.
+fn xls_dimensions(first_row: u32, end_row: u32, end_col: u16) -> Vec<u8> {
+    let mut b = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/submission.xls")).unwrap();
+    let at = b
+        .windows(4)
+        .position(|w| w == [0x00, 0x02, 0x0E, 0x00])
+        .expect("the fixture has a DIMENSIONS record")
+        + 4;
+    b[at..at + 4].copy_from_slice(&first_row.to_le_bytes());
+    b[at + 4..at + 8].copy_from_slice(&end_row.to_le_bytes());
+    b[at + 10..at + 12].copy_from_slice(&end_col.to_le_bytes());
+    b
+}
+
+/// A valid small form with a shared-string table: `claimed` in its
+/// `uniqueCount`, and `empty` empty `<si/>` elements.
+fn shared_strings(claimed: u128, empty: u64) -> Vec<u8> {
+    xlsx_package(
+        &mut |w| {
+            header_rows(w)?;
+            write!(
+                w,
+                r#"<row r="4">{}<c r="B4"><v>7</v></c></row>"#,
+                s_cell("A4", "k3.active_audience")
+            )
+        },
+        &mut |z| {
+            use zip::write::SimpleFileOptions;
+            let opts = SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated)
+                .compression_level(Some(9));
+            z.start_file("xl/sharedStrings.xml", opts).unwrap();
+            write!(
+                z,
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="{NS}" count="{claimed}" uniqueCount="{claimed}">"#
+            )
+            .unwrap();
+            let chunk = "<si/>".repeat(10_000);
+            for _ in 0..empty / 10_000 {
+                z.write_all(chunk.as_bytes()).unwrap();
+            }
+            z.write_all("<si/>".repeat((empty % 10_000) as usize).as_bytes())
+                .unwrap();
+            z.write_all(b"</sst>").unwrap();
+        },
+    )
+}
+
 fn generated_large(name: &str) -> Vec<u8> {
     match name {
+        // A hundred trillion strings claimed: calamine aborts the process
+        // reserving memory for them.
+        "sst-claim.xlsx" => shared_strings(100_000_000_000_000, 0),
+        // Two million empty strings (10 MB of XML, 20 KB zipped).
+        "sst-flood.xlsx" => shared_strings(0, 2_000_000),
+        // An 8 KB file claiming 4 294 967 280 rows × 65 535 columns: calamine
+        // aborts the process on the reservation.
+        "xls-dimensions.xls" => xls_dimensions(0, 0xFFFF_FFF0, 0xFFFF),
+        // First row after the last: calamine's subtraction overflows.
+        "xls-inverted-dimensions.xls" => xls_dimensions(100, 5, 4),
         // 1 048 576 rows × 16 384 columns: 17 billion cells.
         "ods-repeated-rows.ods" => ods_repeated(1_048_576, 16_384),
         // 40 000 rows × 2 000 columns: 80 million cells, within the row limit.
@@ -542,6 +602,27 @@ fn an_ods_repeating_a_cell_over_a_huge_area_is_refused_before_calamine() {
     assert!(d.message.contains("лист слишком велик"), "{d}");
     // A small repeat is an ordinary form.
     assert!(read_submission("ok.ods", BookFormat::Ods, ods_repeated(3, 2)).is_ok());
+}
+
+#[test]
+fn an_xls_claiming_billions_of_rows_is_refused_before_calamine() {
+    generated_case("xls-dimensions.xls");
+    generated_case("xls-inverted-dimensions.xls");
+    // The untouched fixture still reads.
+    assert!(read_submission("ok.xls", BookFormat::Xls, xls_dimensions(0, 13, 7)).is_ok());
+}
+
+#[test]
+fn a_shared_string_table_beyond_the_limit_is_refused_before_calamine() {
+    generated_case("sst-claim.xlsx");
+    generated_case("sst-flood.xlsx");
+    // At the limit, claimed or real, the table is read.
+    let limit = max_rating::ingest::workbook::MAX_SHARED_STRINGS;
+    assert!(read_submission("ok.xlsx", BookFormat::Xlsx, shared_strings(u128::from(limit), 0)).is_ok());
+    assert!(read_submission("ok.xlsx", BookFormat::Xlsx, shared_strings(3, limit)).is_ok());
+    let over = read_submission("no.xlsx", BookFormat::Xlsx, shared_strings(3, limit + 1)).unwrap_err();
+    let count = format!("{} общих строк", max_rating::fmt::int(limit + 1));
+    assert!(over.message.contains(&count), "{over}");
 }
 
 #[test]

@@ -5,6 +5,7 @@ pub mod ods_scan;
 pub mod period;
 pub mod value;
 pub mod workbook;
+pub mod xls_scan;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;

@@ -149,9 +149,50 @@ pub fn read_submission(file: &str, format: Format, bytes: Vec<u8>) -> Result<Sub
     if is_zip {
         check_zip(&bytes, format).map_err(|m| Diagnostic::error(loc(), m))?;
     }
-    if format == Format::Ods {
-        check_ods_area(file, &bytes)?;
+    match format {
+        Format::Ods => check_ods_area(file, &bytes)?,
+        Format::Xls => check_xls_area(file, &bytes)?,
+        _ => {}
     }
+    guarded(|| read_checked(file, format, bytes)).unwrap_or_else(|| {
+        Err(Diagnostic::error(
+            loc(),
+            format!(
+                "не удалось прочитать книгу {}: файл повреждён (в нём недопустимые данные) — пересохраните книгу в Excel и отправьте заново",
+                format_name(format)
+            ),
+        ))
+    })
+}
+
+thread_local! {
+    /// Set while [`guarded`] runs: the panic hook stays silent.
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` (calamine on a hostile file), turning a panic in it into `None`
+/// without the panic message on stderr. The process's panic hook is wrapped
+/// once; panics elsewhere are reported as before.
+pub fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was = QUIET.with(|q| q.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(was));
+    result.ok()
+}
+
+/// [`read_submission`] past the checks of the bytes: calamine reads the
+/// workbook.
+fn read_checked(file: &str, format: Format, bytes: Vec<u8>) -> Result<Submission, Diagnostic> {
+    let loc = || Some(Location::file(file));
     let cursor = Cursor::new(bytes);
     let opened: Result<Sheets<Cursor<Vec<u8>>>, String> = match format {
         Format::Xlsx => calamine::open_workbook_from_rs::<Xlsx<_>, _>(cursor)
@@ -280,7 +321,111 @@ fn check_zip(bytes: &[u8], format: Format) -> Result<(), String> {
             MAX_UNPACKED_BYTES / MB
         ));
     }
+    if matches!(format, Format::Xlsx) {
+        check_shared_strings(archive)?;
+    }
     Ok(())
+}
+
+/// A workbook with more shared strings than this is refused (a form has a
+/// few hundred).
+pub const MAX_SHARED_STRINGS: u64 = 1_000_000;
+
+/// The shared-string table of an .xlsx: calamine reserves memory for the
+/// count its `uniqueCount` attribute claims (a lie of a hundred trillion
+/// aborts the process on the allocation) and keeps every `<si>` it reads
+/// (a part of millions of empty `<si/>` inflates to a gigabyte of strings).
+/// Both are counted first, streaming the part without keeping it.
+fn check_shared_strings(mut archive: zip::ZipArchive<Cursor<&[u8]>>) -> Result<(), String> {
+    let parts: Vec<String> = archive
+        .file_names()
+        .filter_map(Result::ok)
+        .filter(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
+        .map(|n| n.into_owned())
+        .collect();
+    for name in parts {
+        let Ok(mut part) = archive.by_name(&name) else {
+            continue;
+        };
+        let (claimed, found) = count_shared_strings(&mut part);
+        let n = claimed.max(found);
+        if n > u128::from(MAX_SHARED_STRINGS) {
+            return Err(format!(
+                "в книге {} общих строк ({name}) — допускается не более {}: это не книга с формой (или файл повреждён); файл не прочитан",
+                if n > u128::from(u64::MAX) {
+                    "больше 10^19".to_string()
+                } else {
+                    crate::fmt::int(n as u64)
+                },
+                crate::fmt::int(MAX_SHARED_STRINGS)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `(uniqueCount as claimed, <si> elements found)` in a shared-strings part.
+/// A claim that is not a plain number is 0 (calamine then reserves nothing).
+fn count_shared_strings(part: &mut impl std::io::Read) -> (u128, u128) {
+    const ATTR: &[u8] = b"uniqueCount=\"";
+    let mut claimed: Option<u128> = None;
+    let mut found: u128 = 0;
+    let mut buf = vec![0u8; 64 * 1024];
+    // The tail of the previous chunk, so that a pattern split across two
+    // reads is still seen.
+    let mut window: Vec<u8> = Vec::new();
+    let mut head: Vec<u8> = Vec::new();
+    loop {
+        let n = match part.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        if head.len() < 4096 {
+            head.extend_from_slice(&buf[..n.min(4096 - head.len())]);
+        }
+        // The carried tail is 3 bytes: every 4-byte window is new.
+        window.extend_from_slice(&buf[..n]);
+        // `<si>`, `<si `, `<si/>` and prefixed `<x:si>`; not `</si>`. (A
+        // prefixed element's closing `</x:si>` counts too: an upper bound.)
+        found += window
+            .windows(4)
+            .filter(|w| {
+                matches!(w[0], b'<' | b':')
+                    && &w[1..3] == b"si"
+                    && matches!(w[3], b'>' | b' ' | b'/' | b'\t' | b'\r' | b'\n')
+            })
+            .count() as u128;
+        let tail = window.len().saturating_sub(3);
+        window.drain(..tail);
+        if claimed.is_none()
+            && let Some(at) = head.windows(ATTR.len()).position(|w| w == ATTR)
+            && (head[at + ATTR.len()..].contains(&b'"') || head.len() >= 4096)
+        {
+            let digits: Vec<u8> = head[at + ATTR.len()..]
+                .iter()
+                .copied()
+                .take_while(|&b| b != b'"')
+                .collect();
+            claimed = Some(
+                std::str::from_utf8(&digits)
+                    .ok()
+                    .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+                    .and_then(|d| d.parse::<u128>().ok().or(Some(u128::MAX)))
+                    .unwrap_or(0),
+            );
+        }
+    }
+    (claimed.unwrap_or(0), found)
+}
+
+/// The message of a sheet whose filled area is larger than [`super::ods_scan::MAX_CELLS`].
+fn too_large(rows: u64, cols: u64) -> String {
+    format!(
+        "лист слишком велик: заполненные ячейки занимают {} × {} — допускается не более {} ячеек (форма содержит несколько десятков строк и до десяти столбцов); удалите лишние данные справа и снизу от таблицы; файл не прочитан",
+        count(rows, "строка", "строки", "строк"),
+        count(cols, "столбец", "столбца", "столбцов"),
+        crate::fmt::int(super::ods_scan::MAX_CELLS)
+    )
 }
 
 /// `1 048 576 строк`.
@@ -301,12 +446,30 @@ fn check_ods_area(file: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
                 sheet: Some(sheet),
                 cell: None,
             }),
-            format!(
-                "лист слишком велик: заполненные ячейки занимают {} × {} — допускается не более {} ячеек (форма содержит несколько десятков строк и до десяти столбцов); удалите лишние данные справа и снизу от таблицы; файл не прочитан",
-                count(rows, "строка", "строки", "строк"),
-                count(cols, "столбец", "столбца", "столбцов"),
-                crate::fmt::int(ods_scan::MAX_CELLS)
-            ),
+            too_large(rows, cols),
+        )),
+    }
+}
+
+/// calamine reserves memory for the area an .xls sheet claims and builds a
+/// dense range over its cells: both are bounded first (see
+/// [`super::xls_scan`]).
+fn check_xls_area(file: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+    use super::xls_scan::{self, XlsLimit};
+    let at_sheet = |sheet: String| {
+        Some(Location {
+            file: file.to_string(),
+            sheet: Some(sheet),
+            cell: None,
+        })
+    };
+    match xls_scan::check(bytes) {
+        Ok(()) | Err(XlsLimit::Unreadable) => Ok(()),
+        Err(XlsLimit::TooLong { sheet, row, col }) => Err(too_long(file, &sheet, row, col)),
+        Err(XlsLimit::TooLarge { sheet, rows, cols }) => Err(Diagnostic::error(at_sheet(sheet), too_large(rows, cols))),
+        Err(XlsLimit::BadDimensions { sheet }) => Err(Diagnostic::error(
+            at_sheet(sheet),
+            "файл повреждён: размеры листа (запись DIMENSIONS) противоречивы — пересохраните книгу в Excel как «Книга Excel (.xlsx)» и отправьте заново",
         )),
     }
 }
@@ -553,5 +716,48 @@ fn with_number_format(value: CellValue, styles: &calamine::StyleRange, pos: (u32
             percent: percent || percent_format,
         },
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_inside_the_guard_is_an_error_not_a_crash() {
+        assert_eq!(guarded(|| 5), Some(5));
+        let slice: &[u8] = &[1, 2, 3];
+        let n = std::hint::black_box(8);
+        assert_eq!(guarded(|| slice[4..n].len()), None);
+        // Nested guards restore the outer state.
+        assert_eq!(guarded(|| guarded(|| -> u8 { panic!("inner") })), Some(None));
+    }
+
+    #[test]
+    fn shared_strings_are_counted_across_reads() {
+        // One byte at a time: every pattern is split across reads.
+        struct Trickle<'a>(&'a [u8]);
+        impl std::io::Read for Trickle<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let Some((&b, rest)) = self.0.split_first() else {
+                    return Ok(0);
+                };
+                buf[0] = b;
+                self.0 = rest;
+                Ok(1)
+            }
+        }
+        let xml =
+            br#"<?xml version="1.0"?><sst count="9" uniqueCount="12"><si><t>a</t></si><si/><x:si><t>b</t></x:si><si
+><t>c</t></si></sst>"#;
+        // Four strings; the prefixed one's closing tag counts too.
+        assert_eq!(count_shared_strings(&mut Trickle(xml)), (12, 5));
+        assert_eq!(count_shared_strings(&mut &xml[..]), (12, 5));
+        // Not a plain number: calamine reserves nothing, neither do we count it.
+        assert_eq!(count_shared_strings(&mut &br#"<sst uniqueCount="1e9">"#[..]), (0, 0));
+        assert_eq!(
+            count_shared_strings(&mut &br#"<sst uniqueCount="999999999999999999999999999999999999999999">"#[..]),
+            (u128::MAX, 0)
+        );
     }
 }
