@@ -255,31 +255,31 @@ fn million_rows() -> Vec<u8> {
     )
 }
 
+/// The rows of a valid small form: the header and one value.
+fn one_value_form(w: &mut dyn Write) -> std::io::Result<()> {
+    header_rows(w)?;
+    write!(
+        w,
+        r#"<row r="4">{}<c r="B4"><v>7</v></c></row>"#,
+        s_cell("A4", "k3.active_audience")
+    )
+}
+
 /// A valid small form with one more part of 1 GiB of zeros: the file is
 /// about 1 MB and inflates to a gigabyte.
 fn zip_bomb() -> Vec<u8> {
-    xlsx_package(
-        &mut |w| {
-            header_rows(w)?;
-            write!(
-                w,
-                r#"<row r="4">{}<c r="B4"><v>7</v></c></row>"#,
-                s_cell("A4", "k3.active_audience")
-            )
-        },
-        &mut |z| {
-            use zip::write::SimpleFileOptions;
-            let opts = SimpleFileOptions::default()
-                .compression_method(zip::CompressionMethod::Deflated)
-                .compression_level(Some(9))
-                .large_file(true);
-            z.start_file("xl/media/image1.bin", opts).unwrap();
-            let zeros = vec![0u8; 1 << 20];
-            for _ in 0..1024 {
-                z.write_all(&zeros).unwrap();
-            }
-        },
-    )
+    xlsx_package(&mut one_value_form, &mut |z| {
+        use zip::write::SimpleFileOptions;
+        let opts = SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .compression_level(Some(9))
+            .large_file(true);
+        z.start_file("xl/media/image1.bin", opts).unwrap();
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..1024 {
+            z.write_all(&zeros).unwrap();
+        }
+    })
 }
 
 /// A form with 10 000 rows of codes that are not in the catalogue.
@@ -361,35 +361,25 @@ fn xls_dimensions(first_row: u32, end_row: u32, end_col: u16) -> Vec<u8> {
 /// A valid small form with a shared-string table: `claimed` in its
 /// `uniqueCount`, and `empty` empty `<si/>` elements.
 fn shared_strings(claimed: u128, empty: u64) -> Vec<u8> {
-    xlsx_package(
-        &mut |w| {
-            header_rows(w)?;
-            write!(
-                w,
-                r#"<row r="4">{}<c r="B4"><v>7</v></c></row>"#,
-                s_cell("A4", "k3.active_audience")
-            )
-        },
-        &mut |z| {
-            use zip::write::SimpleFileOptions;
-            let opts = SimpleFileOptions::default()
-                .compression_method(zip::CompressionMethod::Deflated)
-                .compression_level(Some(9));
-            z.start_file("xl/sharedStrings.xml", opts).unwrap();
-            write!(
+    xlsx_package(&mut one_value_form, &mut |z| {
+        use zip::write::SimpleFileOptions;
+        let opts = SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .compression_level(Some(9));
+        z.start_file("xl/sharedStrings.xml", opts).unwrap();
+        write!(
                 z,
                 r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="{NS}" count="{claimed}" uniqueCount="{claimed}">"#
             )
             .unwrap();
-            let chunk = "<si/>".repeat(10_000);
-            for _ in 0..empty / 10_000 {
-                z.write_all(chunk.as_bytes()).unwrap();
-            }
-            z.write_all("<si/>".repeat((empty % 10_000) as usize).as_bytes())
-                .unwrap();
-            z.write_all(b"</sst>").unwrap();
-        },
-    )
+        let chunk = "<si/>".repeat(10_000);
+        for _ in 0..empty / 10_000 {
+            z.write_all(chunk.as_bytes()).unwrap();
+        }
+        z.write_all("<si/>".repeat((empty % 10_000) as usize).as_bytes())
+            .unwrap();
+        z.write_all(b"</sst>").unwrap();
+    })
 }
 
 fn generated_large(name: &str) -> Vec<u8> {

@@ -182,6 +182,11 @@ fn cell(area: &mut Area, sheet: impl Fn() -> String, row: u32, first_col: u32, l
     }
     area.add(row, first_col, last_col);
     let (rows, cols) = area.size();
+    within_limit(rows, cols, sheet)
+}
+
+/// `rows × cols` at most [`MAX_CELLS`].
+fn within_limit(rows: u64, cols: u64, sheet: impl Fn() -> String) -> Result<(), XlsLimit> {
     if rows.saturating_mul(cols) > MAX_CELLS {
         return Err(XlsLimit::TooLarge {
             sheet: sheet(),
@@ -224,16 +229,7 @@ fn check_dimensions(d: &[u8], sheet: impl Fn() -> String) -> Result<(), XlsLimit
     if first_row > end_row - 1 {
         return Err(XlsLimit::BadDimensions { sheet: sheet() });
     }
-    let rows = u64::from(end_row - first_row);
-    let cols = u64::from(end_col - first_col);
-    if rows.saturating_mul(cols) > MAX_CELLS {
-        return Err(XlsLimit::TooLarge {
-            sheet: sheet(),
-            rows,
-            cols,
-        });
-    }
-    Ok(())
+    within_limit(u64::from(end_row - first_row), u64::from(end_col - first_col), sheet)
 }
 
 #[cfg(test)]
