@@ -463,6 +463,65 @@ fn formulas_store_the_engine_values() {
     assert!(k1.formulas[&share].contains('/'), "{}", k1.formulas[&share]);
 }
 
+/// The cached values of each series of the chart on «Сводка» (what a
+/// viewer that does not recalculate draws): one list a series, `None` for a
+/// point without a value.
+fn chart_cache(xlsx: &[u8]) -> Vec<Vec<Option<f64>>> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut xml = String::new();
+    match zip.by_name("xl/charts/chart1.xml") {
+        Ok(mut part) => part.read_to_string(&mut xml).unwrap(),
+        // A book without components has no chart.
+        Err(_) => return Vec::new(),
+    };
+    xml.split("<c:val>")
+        .skip(1)
+        .map(|val| {
+            let cache = &val[..val.find("</c:numCache>").unwrap()];
+            let count: usize = cache
+                .split("<c:ptCount val=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            let mut points = vec![None; count];
+            for pt in cache.split("<c:pt idx=\"").skip(1) {
+                let idx: usize = pt.split('"').next().unwrap().parse().unwrap();
+                let v = pt.split("<c:v>").nth(1).unwrap().split("</c:v>").next().unwrap();
+                points[idx] = Some(v.parse().unwrap());
+            }
+            points
+        })
+        .collect()
+}
+
+#[test]
+fn the_chart_caches_the_points_and_minimums() {
+    let l = seed();
+    let r = report(&l);
+    let cache = chart_cache(&xlsx_of(&l));
+    let points: Vec<Option<f64>> = r.components.iter().map(|c| c.points.map(f64::from)).collect();
+    let required: Vec<Option<f64>> = r.components.iter().map(|c| c.required.map(f64::from)).collect();
+    assert_eq!(cache, vec![points, required]);
+    assert_eq!(cache[0], [Some(5.0), Some(0.0), Some(7.0), Some(0.0)]);
+    // A component without data has no bar; a body's book caches its own.
+    for (name, _dir, l, bytes) in edge_workbooks() {
+        let want: Vec<Option<f64>> = report(&l).components.iter().map(|c| c.points.map(f64::from)).collect();
+        assert_eq!(chart_cache(&bytes)[0], want, "{name}");
+    }
+    for body in &r.bodies {
+        let book = max_rating::render::workbook::render_body(r, body).unwrap();
+        let part = r.for_body(body);
+        let want: Vec<Option<f64>> = part.components.iter().map(|c| c.points.map(f64::from)).collect();
+        let got = chart_cache(&book);
+        assert_eq!(got.first().cloned().unwrap_or_default(), want, "{}", body.slug);
+    }
+}
+
 #[test]
 fn same_inputs_same_bytes() {
     let a = xlsx_of(&seed());
