@@ -616,6 +616,30 @@ fn a_shared_string_table_beyond_the_limit_is_refused_before_calamine() {
 }
 
 #[test]
+fn an_xlsb_shared_string_table_beyond_the_limit_is_refused() {
+    use max_rating::ingest::workbook::MAX_XLSB_SHARED_STRINGS_BYTES;
+    let book = |size: u64| {
+        use zip::write::SimpleFileOptions;
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        z.start_file("xl/workbook.bin", opts).unwrap();
+        z.start_file("xl/sharedStrings.bin", opts).unwrap();
+        z.write_all(&vec![0u8; size as usize]).unwrap();
+        z.finish().unwrap().into_inner()
+    };
+    let d = read_submission("b.xlsb", BookFormat::Xlsb, book(MAX_XLSB_SHARED_STRINGS_BYTES + 1)).unwrap_err();
+    assert!(
+        d.message.contains("общая таблица строк книги (xl/sharedStrings.bin)"),
+        "{d}"
+    );
+    assert!(d.message.contains("не более 16 МБ"), "{d}");
+    // At the limit the table passes this check (calamine then finds the
+    // book broken, with its own message).
+    let d = read_submission("b.xlsb", BookFormat::Xlsb, book(MAX_XLSB_SHARED_STRINGS_BYTES)).unwrap_err();
+    assert!(!d.message.contains("общая таблица строк"), "{d}");
+}
+
+#[test]
 fn too_many_zip_parts_are_refused() {
     generated_case("many-parts.xlsx");
 }

@@ -291,7 +291,7 @@ fn utf8_cut(text: &[u8]) -> bool {
 /// it must be readable (a truncated file is not), with at most
 /// [`MAX_ZIP_ENTRIES`] parts adding up to at most [`MAX_UNPACKED_BYTES`].
 fn check_zip(bytes: &[u8], format: Format) -> Result<(), String> {
-    let archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| {
         format!(
             "файл повреждён или обрезан: архив книги {} не читается (например, файл скопирован или загружен не полностью) — попросите прислать его заново",
             format_name(format)
@@ -321,8 +321,37 @@ fn check_zip(bytes: &[u8], format: Format) -> Result<(), String> {
             MAX_UNPACKED_BYTES / MB
         ));
     }
-    if matches!(format, Format::Xlsx) {
-        check_shared_strings(archive)?;
+    match format {
+        Format::Xlsx => check_shared_strings(archive)?,
+        Format::Xlsb => check_binary_shared_strings(&mut archive)?,
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The largest shared-string table of an .xlsb, unpacked: calamine keeps
+/// every string it holds (at least 9 bytes each, so at most about 1,8
+/// million strings).
+pub const MAX_XLSB_SHARED_STRINGS_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The shared-string table of an .xlsb, bounded by its unpacked size (the
+/// size the zip directory declares, which the reader enforces).
+fn check_binary_shared_strings(archive: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Result<(), String> {
+    const MB: u64 = 1024 * 1024;
+    for i in 0..archive.len() {
+        let Ok(part) = archive.by_index_raw(i) else {
+            continue;
+        };
+        let Ok(name) = part.name() else {
+            continue;
+        };
+        if name.to_ascii_lowercase().ends_with("sharedstrings.bin") && part.size() > MAX_XLSB_SHARED_STRINGS_BYTES {
+            return Err(format!(
+                "общая таблица строк книги ({name}) распаковывается в {} МБ — допускается не более {} МБ: это не книга с формой; файл не прочитан",
+                crate::fmt::int(part.size().div_ceil(MB)),
+                MAX_XLSB_SHARED_STRINGS_BYTES / MB
+            ));
+        }
     }
     Ok(())
 }
