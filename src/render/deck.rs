@@ -230,7 +230,13 @@ impl DeckInputs {
 
     /// The texts: the user's `texts.hbs` (if any) over the built-in one.
     pub fn texts(&self) -> Result<TextSet, TextError> {
-        let builtin = Texts::parse(TEXTS, EMBEDDED_TEXTS)?;
+        // The built-in file is parsed once per process (Handlebars' parser
+        // is a few per cent of a region's build, and `batch` builds many).
+        static BUILTIN: std::sync::OnceLock<Result<Texts, TextError>> = std::sync::OnceLock::new();
+        let builtin = BUILTIN
+            .get_or_init(|| Texts::parse(TEXTS, EMBEDDED_TEXTS))
+            .as_ref()
+            .map_err(Clone::clone)?;
         let user = match self.templates.get(TEXTS) {
             Some(bytes) if bytes != EMBEDDED_TEXTS.as_bytes() => {
                 let src = std::str::from_utf8(bytes).map_err(|_| TextError {

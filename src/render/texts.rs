@@ -251,7 +251,8 @@ impl Texts {
 #[derive(Debug)]
 pub struct TextSet {
     pub user: Option<Texts>,
-    pub builtin: Texts,
+    /// The built-in file, parsed once per process.
+    pub builtin: &'static Texts,
 }
 
 impl TextSet {
