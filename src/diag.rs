@@ -41,6 +41,14 @@ impl Location {
         }
     }
 
+    pub fn sheet(file: impl Into<String>, sheet: impl Into<String>) -> Location {
+        Location {
+            file: file.into(),
+            sheet: Some(sheet.into()),
+            cell: None,
+        }
+    }
+
     pub fn cell(file: impl Into<String>, sheet: impl Into<String>, row: u32, col: u32) -> Location {
         Location {
             file: file.into(),

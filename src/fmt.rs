@@ -125,6 +125,12 @@ pub fn month_from_name(word: &str) -> Option<u8> {
     None
 }
 
+/// A number with its word: `count(1_048_576, "строка", "строки", "строк")` →
+/// `1 048 576 строк`.
+pub fn count(n: u64, one: &str, few: &str, many: &str) -> String {
+    format!("{} {}", int(n), plural(n, one, few, many))
+}
+
 /// Chooses the Russian plural form: `plural(5, "организация", "организации",
 /// "организаций")` → `организаций`.
 pub fn plural<'a>(n: u64, one: &'a str, few: &'a str, many: &'a str) -> &'a str {

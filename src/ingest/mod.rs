@@ -359,17 +359,14 @@ fn bound_row_diagnostics(mut file_diags: Vec<Diagnostic>, diags: &mut Vec<Diagno
     diags.append(&mut file_diags);
     let mut parts = Vec::new();
     if errors > 0 {
-        parts.push(format!(
-            "{} {}",
-            crate::fmt::int(errors),
-            crate::fmt::plural(errors, "ошибка", "ошибки", "ошибок")
-        ));
+        parts.push(crate::fmt::count(errors, "ошибка", "ошибки", "ошибок"));
     }
     if warnings > 0 {
-        parts.push(format!(
-            "{} {}",
-            crate::fmt::int(warnings),
-            crate::fmt::plural(warnings, "предупреждение", "предупреждения", "предупреждений")
+        parts.push(crate::fmt::count(
+            warnings,
+            "предупреждение",
+            "предупреждения",
+            "предупреждений",
         ));
     }
     let msg = format!(

@@ -15,23 +15,7 @@ use std::io::{BufRead, BufReader, Cursor};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use super::workbook::{MAX_COLS, MAX_ROWS};
-
-/// The largest area (rows × columns) of valued cells one sheet may cover:
-/// as much as the .xlsx reader ever keeps (`MAX_ROWS × MAX_COLS`).
-pub const MAX_CELLS: u64 = MAX_ROWS as u64 * MAX_COLS as u64;
-
-/// Why an .ods is refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum OdsLimit {
-    /// A valued cell at or below row [`MAX_ROWS`]: the first such cell
-    /// (zero-based row and column, saturated to `u32`).
-    TooLong { sheet: String, row: u32, col: u32 },
-    /// The valued cells cover more than [`MAX_CELLS`] cells.
-    TooLarge { sheet: String, rows: u64, cols: u64 },
-    /// `content.xml` cannot be read (calamine reports the details).
-    Unreadable,
-}
+use super::workbook::{MAX_CELLS, MAX_ROWS, SheetLimit};
 
 /// The area the valued cells of one sheet cover so far.
 #[derive(Default)]
@@ -84,14 +68,14 @@ fn to_u32(n: u64) -> u32 {
 
 /// Checks every sheet of the .ods in `bytes` (a zip archive already checked
 /// by the caller for its unpacked size).
-pub fn check(bytes: &[u8]) -> Result<(), OdsLimit> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| OdsLimit::Unreadable)?;
-    let content = archive.by_name("content.xml").map_err(|_| OdsLimit::Unreadable)?;
+pub fn check(bytes: &[u8]) -> Result<(), SheetLimit> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| SheetLimit::Unreadable)?;
+    let content = archive.by_name("content.xml").map_err(|_| SheetLimit::Unreadable)?;
     scan(BufReader::new(content))
 }
 
 /// Streams `content.xml`.
-pub fn scan(content: impl BufRead) -> Result<(), OdsLimit> {
+pub fn scan(content: impl BufRead) -> Result<(), SheetLimit> {
     let mut reader = Reader::from_reader(content);
     let mut buf = Vec::new();
     // Depth of `table:table` (a table inside a cell is not a sheet).
@@ -108,7 +92,7 @@ pub fn scan(content: impl BufRead) -> Result<(), OdsLimit> {
     // anything is inside it.
     let mut untyped: Option<(u64, u64)> = None;
     loop {
-        let event = reader.read_event_into(&mut buf).map_err(|_| OdsLimit::Unreadable)?;
+        let event = reader.read_event_into(&mut buf).map_err(|_| SheetLimit::Unreadable)?;
         match event {
             Event::Start(e) if e.name().as_ref() == "table:table" => {
                 depth += 1;
@@ -159,7 +143,7 @@ pub fn scan(content: impl BufRead) -> Result<(), OdsLimit> {
                 if let Some(first_col) = row_first_col {
                     let last = row.saturating_add(row_repeats - 1);
                     if last >= u64::from(MAX_ROWS) {
-                        return Err(OdsLimit::TooLong {
+                        return Err(SheetLimit::TooLong {
                             sheet,
                             row: to_u32(row.max(u64::from(MAX_ROWS))),
                             col: to_u32(first_col),
@@ -172,7 +156,7 @@ pub fn scan(content: impl BufRead) -> Result<(), OdsLimit> {
                     if area.cells() > MAX_CELLS {
                         let rows = area.end_row - area.first_row.unwrap_or(0);
                         let cols = area.end_col - area.first_col.unwrap_or(0);
-                        return Err(OdsLimit::TooLarge { sheet, rows, cols });
+                        return Err(SheetLimit::TooLarge { sheet, rows, cols });
                     }
                 }
                 row = row.saturating_add(row_repeats);
@@ -194,7 +178,7 @@ mod tests {
         )
     }
 
-    fn run(rows: &str) -> Result<(), OdsLimit> {
+    fn run(rows: &str) -> Result<(), SheetLimit> {
         scan(doc(rows).as_bytes())
     }
 
@@ -216,7 +200,7 @@ mod tests {
         );
         assert_eq!(
             run(&rows),
-            Err(OdsLimit::TooLong {
+            Err(SheetLimit::TooLong {
                 sheet: "Показатели".into(),
                 row: MAX_ROWS,
                 col: 1
@@ -233,13 +217,13 @@ mod tests {
             r#"<table:table-row table:number-rows-repeated="{}">{VALUE}</table:table-row>"#,
             MAX_ROWS + 1
         );
-        assert!(matches!(run(&over), Err(OdsLimit::TooLong { row, .. }) if row == MAX_ROWS));
+        assert!(matches!(run(&over), Err(SheetLimit::TooLong { row, .. }) if row == MAX_ROWS));
     }
 
     #[test]
     fn a_value_repeated_across_and_down_is_too_large() {
         let rows = r#"<table:table-row table:number-rows-repeated="40000"><table:table-cell table:number-columns-repeated="2000" office:value-type="float" office:value="1"/></table:table-row>"#;
-        let Err(OdsLimit::TooLarge { rows, cols, .. }) = run(rows) else {
+        let Err(SheetLimit::TooLarge { rows, cols, .. }) = run(rows) else {
             panic!("not refused");
         };
         assert!(rows * cols > MAX_CELLS && cols == 2000, "{rows} × {cols}");
@@ -247,7 +231,7 @@ mod tests {
 
     #[test]
     fn the_area_limit_is_exact() {
-        let cols = MAX_COLS;
+        let cols = crate::ingest::workbook::MAX_COLS;
         let cell = format!(
             r#"<table:table-cell table:number-columns-repeated="{cols}" office:value-type="float" office:value="1"/>"#
         );
@@ -256,18 +240,18 @@ mod tests {
         let wider = format!(
             r#"<table:table-row table:number-rows-repeated="{MAX_ROWS}">{cell}<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#
         );
-        assert!(matches!(run(&wider), Err(OdsLimit::TooLarge { .. })));
+        assert!(matches!(run(&wider), Err(SheetLimit::TooLarge { .. })));
     }
 
     #[test]
     fn garbage_is_unreadable_not_a_panic() {
-        assert_eq!(scan(&b"<a><b></a>"[..]), Err(OdsLimit::Unreadable));
-        assert_eq!(check(b"not a zip"), Err(OdsLimit::Unreadable));
+        assert_eq!(scan(&b"<a><b></a>"[..]), Err(SheetLimit::Unreadable));
+        assert_eq!(check(b"not a zip"), Err(SheetLimit::Unreadable));
         // A repeat count past u64 reads as 1 (calamine refuses it itself);
         // the largest u64 saturates instead of overflowing.
         let huge = r#"<table:table-row table:number-rows-repeated="99999999999999999999999"><table:table-cell office:value-type="float" table:number-columns-repeated="18446744073709551615"/></table:table-row>"#;
         assert!(
-            matches!(run(huge), Err(OdsLimit::TooLarge { rows: 1, .. })),
+            matches!(run(huge), Err(SheetLimit::TooLarge { rows: 1, .. })),
             "{:?}",
             run(huge)
         );
@@ -279,6 +263,6 @@ mod tests {
         let empty = r#"<table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="16384" table:style-name="ce1"></table:table-cell></table:table-row>"#;
         assert_eq!(run(empty), Ok(()));
         let text = r#"<table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="3"><text:p>x</text:p></table:table-cell></table:table-row>"#;
-        assert!(matches!(run(text), Err(OdsLimit::TooLong { .. })), "{:?}", run(text));
+        assert!(matches!(run(text), Err(SheetLimit::TooLong { .. })), "{:?}", run(text));
     }
 }

@@ -149,9 +149,11 @@ pub fn read_submission(file: &str, format: Format, bytes: Vec<u8>) -> Result<Sub
     if is_zip {
         check_zip(&bytes, format).map_err(|m| Diagnostic::error(loc(), m))?;
     }
+    // calamine expands an .ods's repeated rows and columns and reserves
+    // the area an .xls sheet claims: both are measured first.
     match format {
-        Format::Ods => check_ods_area(file, &bytes)?,
-        Format::Xls => check_xls_area(file, &bytes)?,
+        Format::Ods => check_area(file, super::ods_scan::check(&bytes))?,
+        Format::Xls => check_area(file, super::xls_scan::check(&bytes))?,
         _ => {}
     }
     guarded(|| read_checked(file, format, bytes)).unwrap_or_else(|| {
@@ -322,7 +324,7 @@ fn check_zip(bytes: &[u8], format: Format) -> Result<(), String> {
         ));
     }
     match format {
-        Format::Xlsx => check_shared_strings(archive)?,
+        Format::Xlsx => check_shared_strings(&mut archive)?,
         Format::Xlsb => check_binary_shared_strings(&mut archive)?,
         _ => {}
     }
@@ -365,7 +367,7 @@ pub const MAX_SHARED_STRINGS: u64 = 1_000_000;
 /// aborts the process on the allocation) and keeps every `<si>` it reads
 /// (a part of millions of empty `<si/>` inflates to a gigabyte of strings).
 /// Both are counted first, streaming the part without keeping it.
-fn check_shared_strings(mut archive: zip::ZipArchive<Cursor<&[u8]>>) -> Result<(), String> {
+fn check_shared_strings(archive: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Result<(), String> {
     let parts: Vec<String> = archive
         .file_names()
         .filter_map(Result::ok)
@@ -447,57 +449,43 @@ fn count_shared_strings(part: &mut impl std::io::Read) -> (u128, u128) {
     (claimed.unwrap_or(0), found)
 }
 
-/// The message of a sheet whose filled area is larger than [`super::ods_scan::MAX_CELLS`].
-fn too_large(rows: u64, cols: u64) -> String {
-    format!(
-        "лист слишком велик: заполненные ячейки занимают {} × {} — допускается не более {} ячеек (форма содержит несколько десятков строк и до десяти столбцов); удалите лишние данные справа и снизу от таблицы; файл не прочитан",
-        count(rows, "строка", "строки", "строк"),
-        count(cols, "столбец", "столбца", "столбцов"),
-        crate::fmt::int(super::ods_scan::MAX_CELLS)
-    )
+/// The largest area (rows × columns) of filled cells one sheet of an .ods
+/// or .xls may cover: as much as the .xlsx reader ever keeps
+/// (`MAX_ROWS × MAX_COLS`).
+pub const MAX_CELLS: u64 = MAX_ROWS as u64 * MAX_COLS as u64;
+
+/// Why the pre-scan of an .ods or .xls ([`super::ods_scan`],
+/// [`super::xls_scan`]) refuses a file before calamine expands it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SheetLimit {
+    /// A filled cell at or below row [`MAX_ROWS`] (zero-based row and
+    /// column, saturated to `u32`).
+    TooLong { sheet: String, row: u32, col: u32 },
+    /// Filled cells (or, in an .xls, the area the sheet claims) covering
+    /// more than [`MAX_CELLS`] cells.
+    TooLarge { sheet: String, rows: u64, cols: u64 },
+    /// An .xls DIMENSIONS record whose first row lies after its last one.
+    BadDimensions { sheet: String },
+    /// Not readable by the scan: calamine reports the details.
+    Unreadable,
 }
 
-/// `1 048 576 строк`.
-fn count(n: u64, one: &str, few: &str, many: &str) -> String {
-    format!("{} {}", crate::fmt::int(n), crate::fmt::plural(n, one, few, many))
-}
-
-/// calamine expands repeated rows and columns of an .ods into a dense range:
-/// the area of its valued cells is bounded first (see [`super::ods_scan`]).
-fn check_ods_area(file: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-    use super::ods_scan::{self, OdsLimit};
-    match ods_scan::check(bytes) {
-        Ok(()) | Err(OdsLimit::Unreadable) => Ok(()),
-        Err(OdsLimit::TooLong { sheet, row, col }) => Err(too_long(file, &sheet, row, col)),
-        Err(OdsLimit::TooLarge { sheet, rows, cols }) => Err(Diagnostic::error(
-            Some(Location {
-                file: file.to_string(),
-                sheet: Some(sheet),
-                cell: None,
-            }),
-            too_large(rows, cols),
+/// The diagnostic of a [`SheetLimit`] (none for `Unreadable`).
+fn check_area(file: &str, scanned: Result<(), SheetLimit>) -> Result<(), Diagnostic> {
+    match scanned {
+        Ok(()) | Err(SheetLimit::Unreadable) => Ok(()),
+        Err(SheetLimit::TooLong { sheet, row, col }) => Err(too_long(file, &sheet, row, col)),
+        Err(SheetLimit::TooLarge { sheet, rows, cols }) => Err(Diagnostic::error(
+            Some(Location::sheet(file, sheet)),
+            format!(
+                "лист слишком велик: заполненные ячейки занимают {} × {} — допускается не более {} ячеек (форма содержит несколько десятков строк и до десяти столбцов); удалите лишние данные справа и снизу от таблицы; файл не прочитан",
+                crate::fmt::count(rows, "строка", "строки", "строк"),
+                crate::fmt::count(cols, "столбец", "столбца", "столбцов"),
+                crate::fmt::int(MAX_CELLS)
+            ),
         )),
-    }
-}
-
-/// calamine reserves memory for the area an .xls sheet claims and builds a
-/// dense range over its cells: both are bounded first (see
-/// [`super::xls_scan`]).
-fn check_xls_area(file: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-    use super::xls_scan::{self, XlsLimit};
-    let at_sheet = |sheet: String| {
-        Some(Location {
-            file: file.to_string(),
-            sheet: Some(sheet),
-            cell: None,
-        })
-    };
-    match xls_scan::check(bytes) {
-        Ok(()) | Err(XlsLimit::Unreadable) => Ok(()),
-        Err(XlsLimit::TooLong { sheet, row, col }) => Err(too_long(file, &sheet, row, col)),
-        Err(XlsLimit::TooLarge { sheet, rows, cols }) => Err(Diagnostic::error(at_sheet(sheet), too_large(rows, cols))),
-        Err(XlsLimit::BadDimensions { sheet }) => Err(Diagnostic::error(
-            at_sheet(sheet),
+        Err(SheetLimit::BadDimensions { sheet }) => Err(Diagnostic::error(
+            Some(Location::sheet(file, sheet)),
             "файл повреждён: размеры листа (запись DIMENSIONS) противоречивы — пересохраните книгу в Excel как «Книга Excel (.xlsx)» и отправьте заново",
         )),
     }
@@ -613,11 +601,7 @@ pub fn read_sheet(
 ) -> Result<Submission, Diagnostic> {
     let Some((r0, c0)) = range.start() else {
         return Err(Diagnostic::error(
-            Some(Location {
-                file: file.into(),
-                sheet: Some(sheet.into()),
-                cell: None,
-            }),
+            Some(Location::sheet(file, sheet)),
             "лист пуст: ожидалась таблица с заголовками «Код» и «Значение»",
         ));
     };
@@ -693,11 +677,7 @@ pub fn read_sheet(
     }
     let Some(hr) = header_row else {
         return Err(Diagnostic::error(
-            Some(Location {
-                file: file.into(),
-                sheet: Some(sheet.into()),
-                cell: None,
-            }),
+            Some(Location::sheet(file, sheet)),
             "не найдена строка заголовков: ожидалась ячейка «Код» (и «Значение») над таблицей показателей",
         ));
     };

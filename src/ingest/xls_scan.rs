@@ -12,24 +12,8 @@
 
 use std::io::{Cursor, Read};
 
-pub use super::ods_scan::MAX_CELLS;
+pub use super::workbook::{MAX_CELLS, SheetLimit};
 use super::workbook::{MAX_FILE_BYTES, MAX_ROWS};
-
-/// Why an .xls is refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum XlsLimit {
-    /// A cell at or below row [`MAX_ROWS`] (zero-based row and column).
-    /// Sheets are named as in the workbook, or `№N` when the workbook does
-    /// not say.
-    TooLong { sheet: String, row: u32, col: u32 },
-    /// A sheet whose DIMENSIONS record or cells cover more than
-    /// [`MAX_CELLS`] cells.
-    TooLarge { sheet: String, rows: u64, cols: u64 },
-    /// A DIMENSIONS record whose first row lies after its last one.
-    BadDimensions { sheet: String },
-    /// Not a readable workbook stream (calamine reports the details).
-    Unreadable,
-}
 
 const BOF: u16 = 0x0809;
 const EOF: u16 = 0x000A;
@@ -77,11 +61,11 @@ impl Area {
 }
 
 /// Checks the workbook stream of the .xls in `bytes` (an OLE compound file).
-pub fn check(bytes: &[u8]) -> Result<(), XlsLimit> {
+pub fn check(bytes: &[u8]) -> Result<(), SheetLimit> {
     // The container parser is third-party code on hostile bytes: a panic
     // in it is an unreadable file, not a crash.
     let stream = super::workbook::guarded(|| workbook_stream(bytes)).flatten();
-    scan(&stream.ok_or(XlsLimit::Unreadable)?)
+    scan(&stream.ok_or(SheetLimit::Unreadable)?)
 }
 
 fn workbook_stream(bytes: &[u8]) -> Option<Vec<u8>> {
@@ -94,7 +78,7 @@ fn workbook_stream(bytes: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// Walks the BIFF records of a workbook stream.
-pub fn scan(stream: &[u8]) -> Result<(), XlsLimit> {
+pub fn scan(stream: &[u8]) -> Result<(), SheetLimit> {
     let mut pos = 0usize;
     // Substream depth (a chart inside a sheet opens another BOF).
     let mut depth = 0usize;
@@ -172,9 +156,15 @@ fn sheet_name(d: &[u8]) -> String {
     }
 }
 
-fn cell(area: &mut Area, sheet: impl Fn() -> String, row: u32, first_col: u32, last_col: u32) -> Result<(), XlsLimit> {
+fn cell(
+    area: &mut Area,
+    sheet: impl Fn() -> String,
+    row: u32,
+    first_col: u32,
+    last_col: u32,
+) -> Result<(), SheetLimit> {
     if row >= MAX_ROWS {
-        return Err(XlsLimit::TooLong {
+        return Err(SheetLimit::TooLong {
             sheet: sheet(),
             row,
             col: first_col,
@@ -186,9 +176,9 @@ fn cell(area: &mut Area, sheet: impl Fn() -> String, row: u32, first_col: u32, l
 }
 
 /// `rows × cols` at most [`MAX_CELLS`].
-fn within_limit(rows: u64, cols: u64, sheet: impl Fn() -> String) -> Result<(), XlsLimit> {
+fn within_limit(rows: u64, cols: u64, sheet: impl Fn() -> String) -> Result<(), SheetLimit> {
     if rows.saturating_mul(cols) > MAX_CELLS {
-        return Err(XlsLimit::TooLarge {
+        return Err(SheetLimit::TooLarge {
             sheet: sheet(),
             rows,
             cols,
@@ -200,7 +190,7 @@ fn within_limit(rows: u64, cols: u64, sheet: impl Fn() -> String) -> Result<(), 
 /// The area calamine reserves for a DIMENSIONS record (its own reading of
 /// the record: BIFF5 u16 fields, BIFF8 u32 rows; a first column past 0xFF
 /// or after the last one reads as 0).
-fn check_dimensions(d: &[u8], sheet: impl Fn() -> String) -> Result<(), XlsLimit> {
+fn check_dimensions(d: &[u8], sheet: impl Fn() -> String) -> Result<(), SheetLimit> {
     let fields = match d.len() {
         10 => (
             u16_at(d, 0).map(u32::from),
@@ -227,7 +217,7 @@ fn check_dimensions(d: &[u8], sheet: impl Fn() -> String) -> Result<(), XlsLimit
         return Ok(());
     }
     if first_row > end_row - 1 {
-        return Err(XlsLimit::BadDimensions { sheet: sheet() });
+        return Err(SheetLimit::BadDimensions { sheet: sheet() });
     }
     within_limit(u64::from(end_row - first_row), u64::from(end_col - first_col), sheet)
 }
@@ -281,14 +271,14 @@ mod tests {
     #[test]
     fn a_lying_dimensions_record_is_refused() {
         // Four billion rows: calamine would abort on the reservation.
-        let Err(XlsLimit::TooLarge { sheet, rows, cols }) = scan(&stream(&[dims(0, 0xFFFF_FFF0, 0, 0xFFFF)])) else {
+        let Err(SheetLimit::TooLarge { sheet, rows, cols }) = scan(&stream(&[dims(0, 0xFFFF_FFF0, 0, 0xFFFF)])) else {
             panic!("not refused");
         };
         assert_eq!((sheet.as_str(), rows, cols), ("№1", 0xFFFF_FFF0, 0xFFFF));
         // First row after the last: calamine's subtraction would overflow.
         assert_eq!(
             scan(&stream(&[dims(10, 5, 0, 3)])),
-            Err(XlsLimit::BadDimensions { sheet: "№1".into() })
+            Err(SheetLimit::BadDimensions { sheet: "№1".into() })
         );
     }
 
@@ -298,7 +288,7 @@ mod tests {
         assert_eq!(scan(&stream(&[dims(0, MAX_ROWS, 0, cols)])), Ok(()));
         assert!(matches!(
             scan(&stream(&[dims(0, MAX_ROWS, 0, cols + 1)])),
-            Err(XlsLimit::TooLarge { .. })
+            Err(SheetLimit::TooLarge { .. })
         ));
     }
 
@@ -306,12 +296,12 @@ mod tests {
     fn cells_far_apart_are_refused() {
         // Within the row limit, but 49 000 × 256 cells between them.
         let recs = [number(0, 0), number(49_000, 255)];
-        assert!(matches!(scan(&stream(&recs)), Err(XlsLimit::TooLarge { .. })));
+        assert!(matches!(scan(&stream(&recs)), Err(SheetLimit::TooLarge { .. })));
         // A cell at the row limit is too long, one row above it is not.
         assert!(scan(&stream(&[number(MAX_ROWS as u16 - 1, 0)])).is_ok());
         assert_eq!(
             scan(&stream(&[number(MAX_ROWS as u16, 2)])),
-            Err(XlsLimit::TooLong {
+            Err(SheetLimit::TooLong {
                 sheet: "№1".into(),
                 row: MAX_ROWS,
                 col: 2
@@ -344,7 +334,7 @@ mod tests {
         s.extend(record(EOF, &[]));
         assert_eq!(
             scan(&s),
-            Err(XlsLimit::TooLong {
+            Err(SheetLimit::TooLong {
                 sheet: "Показатели".into(),
                 row: 60_000,
                 col: 1
@@ -362,6 +352,6 @@ mod tests {
         enc.extend(record(FILEPASS, &[1, 2, 3]));
         enc.extend(dims(0, 0xFFFF_FFF0, 0, 0xFFFF));
         assert_eq!(scan(&enc), Ok(()));
-        assert_eq!(check(b"not an OLE file"), Err(XlsLimit::Unreadable));
+        assert_eq!(check(b"not an OLE file"), Err(SheetLimit::Unreadable));
     }
 }
