@@ -80,17 +80,6 @@ pub fn is_safe_slug(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
-fn norm(s: &str) -> String {
-    s.chars()
-        .filter(|c| !matches!(c, '«' | '»' | '"' | '\'' | '“' | '”' | '„'))
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-        .replace('ё', "е")
-}
-
 /// A body as the outputs know it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct BodyInfo {
@@ -148,17 +137,17 @@ impl Registry {
             full_name: full.to_string(),
             email,
         });
-        self.aliases.push((norm(name), idx));
-        self.aliases.push((norm(full), idx));
+        self.aliases.push((crate::names::key(name), idx));
+        self.aliases.push((crate::names::key(full), idx));
         for a in aliases {
-            self.aliases.push((norm(a), idx));
+            self.aliases.push((crate::names::key(a), idx));
         }
     }
 
     /// The body a name refers to (by name, full name or alias; ignoring
     /// case, quotes and spacing).
     pub fn find(&self, name: &str) -> Option<&BodyInfo> {
-        let n = norm(name);
+        let n = crate::names::key(name);
         self.aliases
             .iter()
             .find(|(a, _)| *a == n)

@@ -122,6 +122,41 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// The reason of an I/O error in Russian, for messages: the common
+/// operating-system errors by kind, never the system's English text. An
+/// error made by this program (with its own Russian message) keeps it.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    if let Some(inner) = e.get_ref() {
+        return inner.to_string();
+    }
+    let text = match e.kind() {
+        K::NotFound => "не найден (нет такого файла или папки)",
+        K::PermissionDenied => "нет прав доступа",
+        K::AlreadyExists => "уже существует",
+        K::IsADirectory => "это папка, а ожидался файл",
+        K::NotADirectory => "это файл (или путь проходит через файл), а ожидалась папка",
+        K::StorageFull => "на диске нет свободного места",
+        K::QuotaExceeded => "превышена квота диска",
+        K::ReadOnlyFilesystem => "файловая система доступна только для чтения",
+        K::DirectoryNotEmpty => "папка не пуста",
+        K::FileTooLarge => "файл слишком большой",
+        K::InvalidFilename => "недопустимое имя файла",
+        K::ResourceBusy => "файл или папка заняты другим процессом",
+        K::CrossesDevices => "перенос между разными дисками невозможен",
+        K::TimedOut => "превышено время ожидания",
+        K::Interrupted => "операция прервана",
+        K::UnexpectedEof => "файл обрезан (неожиданный конец данных)",
+        K::InvalidData => "недопустимые данные",
+        _ => match e.raw_os_error() {
+            Some(40) => "слишком много уровней символических ссылок (ссылки образуют цикл)",
+            Some(code) => return format!("ошибка ввода-вывода (код системы {code})"),
+            None => "ошибка ввода-вывода",
+        },
+    };
+    text.to_string()
+}
+
 /// Quotes a found value for a message: «н/д».
 pub fn quoted(s: &str) -> String {
     let mut t: String = s.chars().take(60).collect();
@@ -143,6 +178,17 @@ mod tests {
         assert_eq!(a1(0, 26), "AA1");
         assert_eq!(a1(9, 701), "ZZ10");
         assert_eq!(a1(0, 702), "AAA1");
+    }
+
+    #[test]
+    fn io_reasons_are_russian() {
+        use std::io::{Error, ErrorKind};
+        assert_eq!(io_reason(&Error::from(ErrorKind::NotFound)), "не найден (нет такого файла или папки)");
+        assert_eq!(io_reason(&Error::from_raw_os_error(28)), "на диске нет свободного места");
+        assert_eq!(io_reason(&Error::from_raw_os_error(13)), "нет прав доступа");
+        assert_eq!(io_reason(&Error::other("своё сообщение")), "своё сообщение");
+        assert!(io_reason(&Error::from_raw_os_error(40)).contains("цикл"));
+        assert!(!io_reason(&Error::from_raw_os_error(5)).is_ascii());
     }
 
     #[test]

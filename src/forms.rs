@@ -1,13 +1,25 @@
-//! Writing workbooks in submission format v1: the reference data set, test
-//! fixtures and (later) the blank forms sent to the bodies.
+//! Writing workbooks in submission format v1: the blank forms sent to the
+//! bodies (`max-rating forms`), and the reference data set and test
+//! fixtures written the way bodies fill them in.
 
 use rust_xlsxwriter::{
     DataValidation, DataValidationRule, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula,
     ProtectionOptions, Workbook, XlsxError,
 };
 
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::app::AppError;
+use crate::bodies::Registry;
+use crate::ingest::Period;
 use crate::ingest::workbook::SHEET_NAME;
+use crate::layout::{RATING_JSON, form_file};
 use crate::methodology::IndicatorKind;
+use crate::pipeline::Sources;
+use crate::region::Region;
+use crate::render::OutputFile;
+use crate::report::json::RatingJson;
 
 /// A cell value as a body might type it.
 #[derive(Debug, Clone, PartialEq)]
@@ -441,4 +453,56 @@ pub fn blank_form(
         spec.rows.push(row);
     }
     spec
+}
+
+/// The period and the values of a previous build's `rating.json` in `out`
+/// (None when there is none or it cannot be read).
+pub fn previous_build(out: &Path) -> Option<(Option<Period>, BTreeMap<String, u64>)> {
+    let text = std::fs::read_to_string(out.join(RATING_JSON)).ok()?;
+    let json: RatingJson = serde_json::from_str(&text).ok()?;
+    Some((Period::parse(&json.period), json.values))
+}
+
+/// One blank form per body that submits codes, `forms/<slug>.xlsx`, for
+/// `period` (else region.toml's, else the previous build's), with the
+/// previous build's values shown for reference.
+pub fn blank_forms(src: &Sources, out: &Path, period: Option<&str>) -> Result<Vec<OutputFile>, AppError> {
+    let m = crate::pipeline::load_methodology(src)?;
+    let region = Region::load_from(&src.inputs)?;
+    let previous = previous_build(out);
+    let period = match period {
+        Some(p) => Period::parse(p).ok_or_else(|| AppError::UnknownPeriod(p.to_string()))?,
+        None => region
+            .period
+            .as_deref()
+            .and_then(Period::parse)
+            .or_else(|| previous.as_ref().and_then(|p| p.0))
+            .ok_or(AppError::NoFormPeriod)?,
+    };
+    let values = previous.map(|p| p.1).unwrap_or_default();
+    let region_name = region.region.clone().unwrap_or_default();
+    let reg = Registry::new(&region, &[]);
+    let date = form_date(region.meeting_date().unwrap_or_else(|| period.last_day()))?;
+    let mut files = Vec::new();
+    for body in &reg.bodies {
+        let codes = codes_for(&m, &region, &reg, &body.slug);
+        if codes.is_empty() {
+            continue;
+        }
+        let spec = blank_form(&m, &region_name, body, &codes, &period, &values, date);
+        let bytes = spec
+            .to_xlsx()
+            .map_err(|e| crate::render::RenderError::workbook(&form_file(&body.slug), e))?;
+        files.push(OutputFile::new(form_file(&body.slug), bytes));
+    }
+    if files.is_empty() {
+        return Err(AppError::NoFormCodes);
+    }
+    Ok(files)
+}
+
+/// A date as the forms' creation date (a year Excel can hold).
+fn form_date((y, m, d): (i32, u8, u8)) -> Result<(u16, u8, u8), AppError> {
+    let year = u16::try_from(y).map_err(|_| AppError::UnknownPeriod(format!("{y}")))?;
+    Ok((year, m, d))
 }

@@ -1,22 +1,27 @@
-//! The `max-rating` command line: parses arguments and calls the library.
+//! The `max-rating` command line: parses the arguments and runs one of the
+//! commands (`src/commands/`, one file each), which orchestrate the library
+//! and print.
+
+mod commands;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{ArgAction, Parser, Subcommand};
-use max_rating::app::{self, AppError, Sources, exit};
-use max_rating::diag::Severity;
+use max_rating::app::exit;
+use max_rating::pipeline::{BuildOptions, Sources};
+use max_rating::render::RenderFlags;
 
 const HELP: &str = "{about}\n\nИспользование: {usage}\n\n{all-args}{after-help}";
 
 const EXIT_CODES: &str = "Коды завершения: 0 — успешно; 1 — ошибки в исходных данных; 2 — неверные аргументы; \
 3 — ошибка в методике, region.toml или папке исходных данных; 4 — не удалось записать результаты; \
-5 — ошибка шаблона; 6 — папка результатов занята другой сборкой.";
+5 — ошибка шаблона; 6 — папка результатов занята другой сборкой; 7 — система не дала запустить потоки обработки.";
 
 const BATCH_EXIT_CODES: &str = "Коды завершения: 0 — все регионы собраны; 1 — хотя бы один регион не собран \
 (остальные записаны, рейтинг — по собранным); 2 — неверные аргументы; 3 — папка не читается или в ней нет регионов; \
-4 — не удалось записать рейтинг; 5 — ошибка шаблона рейтинга.";
+4 — не удалось записать рейтинг; 5 — ошибка шаблона рейтинга; 7 — система не дала запустить потоки обработки.";
 
 #[derive(Parser)]
 #[command(
@@ -170,24 +175,41 @@ fn main() -> ExitCode {
         Err(e) => return ExitCode::from(usage_error(&e)),
     };
     let code = match cli.command {
-        Command::Check { input } => check(&input),
-        Command::Build { input, out, render } => build(&input, out, &render),
-        Command::Forms { input, out, period } => forms(&input, out, period.as_deref()),
-        Command::Init { dir, force } => init(dir, force),
+        Command::Check { input } => commands::check::run(&input.sources()),
+        Command::Build { input, out, render } => {
+            commands::build::run(&input.sources(), &out, &render.options(), &render.font_path)
+        }
+        Command::Forms { input, out, period } => commands::forms::run(&input.sources(), &out, period.as_deref()),
+        Command::Init { dir, force } => commands::init::run(&dir, force),
         Command::Watch {
             input,
             out,
             render,
             poll,
             max_builds,
-        } => watch(&input, out, &render, poll, max_builds),
+        } => commands::watch::run(
+            &input.sources(),
+            &out,
+            &render.options(),
+            &render.font_path,
+            commands::watch::Mode { poll, max_builds },
+        ),
         Command::Batch {
             dir,
             out,
             jobs,
             methodology,
             render,
-        } => batch(dir, out, jobs, methodology, &render),
+        } => commands::batch::run(
+            &dir,
+            max_rating::pipeline::batch::BatchOptions {
+                out,
+                jobs: jobs.unwrap_or(0),
+                methodology,
+                build: render.options(),
+            },
+            &render.font_path,
+        ),
     };
     ExitCode::from(code)
 }
@@ -235,298 +257,29 @@ fn usage_error(e: &clap::Error) -> u8 {
                 ctx(ContextKind::InvalidArg)
             )
         }
-        _ => format!("неверные аргументы: {}", e.kind()),
+        _ => "неверные аргументы командной строки".to_string(),
     };
     eprintln!("ошибка: {msg}\nСправка: max-rating --help");
     exit::USAGE
 }
 
-fn sources(input: &InputArgs) -> Sources {
-    Sources {
-        inputs: input.inputs.clone(),
-        methodology: input.methodology.clone(),
+impl InputArgs {
+    fn sources(&self) -> Sources {
+        Sources {
+            inputs: self.inputs.clone(),
+            methodology: self.methodology.clone(),
+        }
     }
 }
 
-fn fail(e: &AppError) -> u8 {
-    eprintln!("ошибка: {e}");
-    e.exit_code()
-}
-
-fn print_diagnostics(loaded: &app::Loaded) -> (usize, usize) {
-    let diags = loaded.diagnostics();
-    for d in &diags {
-        eprintln!("{d}");
-    }
-    let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
-    (errors, diags.len() - errors)
-}
-
-fn check(input: &InputArgs) -> u8 {
-    let loaded = match app::load(&sources(input)) {
-        Ok(l) => l,
-        Err(e) => return fail(&e),
-    };
-    let (errors, warnings) = print_diagnostics(&loaded);
-    if let Some(report) = &loaded.report {
-        print!("{}", max_rating::render::text::summary_table(report));
-    }
-    println!(
-        "Форм прочитано: {}; ошибок: {errors}; предупреждений: {warnings}.",
-        loaded.inputs.submissions.len()
-    );
-    if errors > 0 { exit::DATA } else { exit::OK }
-}
-
-fn build(input: &InputArgs, out: PathBuf, render: &RenderArgs) -> u8 {
-    // One build at a time per output folder, for the whole build.
-    let _lock = match app::OutLock::acquire(&out) {
-        Ok(lock) => {
-            if let Some(w) = &lock.taken_over {
-                eprintln!("предупреждение: {w}");
-            }
-            lock
+impl RenderArgs {
+    fn options(&self) -> BuildOptions {
+        BuildOptions {
+            templates: self.templates.clone(),
+            flags: RenderFlags {
+                pdfa: self.pdf_standard == Some(PdfStandard::A2b),
+                no_packs: self.no_packs,
+            },
         }
-        Err(e) => return fail(&e),
-    };
-    let loaded = match app::load(&sources(input)) {
-        Ok(l) => l,
-        Err(e) => return fail(&e),
-    };
-    let (errors, _) = print_diagnostics(&loaded);
-    if errors > 0 {
-        return fail(&AppError::Data(errors));
-    }
-    let opts = app::RenderOptions {
-        inputs: Some(input.inputs.clone()),
-        templates: render.templates.clone(),
-        font_paths: render.font_path.clone(),
-        pdfa: render.pdf_standard == Some(PdfStandard::A2b),
-        no_packs: render.no_packs,
-        fonts: None,
-    };
-    let files = match app::render_all(&loaded, &opts) {
-        Ok(f) => f,
-        Err(e) => return fail(&e),
-    };
-    if let Err(e) = app::write_build_outputs(&out, &files) {
-        return fail(&e);
-    }
-    if let Some(report) = &loaded.report {
-        print!("{}", max_rating::render::text::summary_table(report));
-    }
-    let mut packs = std::collections::BTreeSet::new();
-    for f in &files {
-        match f.path.strip_prefix("bodies/").and_then(|p| p.split('/').next()) {
-            Some(slug) => {
-                packs.insert(slug.to_string());
-            }
-            None => println!("записан {}", out.join(&f.path).display()),
-        }
-    }
-    if !packs.is_empty() {
-        println!("пакеты органов: {} в {}", packs.len(), out.join("bodies").display());
-    }
-    exit::OK
-}
-
-fn forms(input: &InputArgs, out: PathBuf, period: Option<&str>) -> u8 {
-    let files = match max_rating::distribute::forms(&sources(input), &out, period) {
-        Ok(f) => f,
-        Err(e) => return fail(&e),
-    };
-    if let Err(e) = app::write_outputs(&out, &files) {
-        return fail(&e);
-    }
-    for f in &files {
-        println!("записана форма {}", out.join(&f.path).display());
-    }
-    exit::OK
-}
-
-fn init(dir: PathBuf, force: bool) -> u8 {
-    match max_rating::distribute::init(&dir, max_rating::render::deck::TEMPLATE_FILES, force) {
-        Ok(r) => {
-            for p in &r.written {
-                println!("создан {}", p.display());
-            }
-            println!(
-                "Готово. Положите формы ведомств в {}, заполните {} и запустите: max-rating build --inputs {} --out {}",
-                dir.join("inputs").join("submissions").display(),
-                dir.join("inputs").join("region.toml").display(),
-                dir.join("inputs").display(),
-                dir.join("out").display()
-            );
-            exit::OK
-        }
-        Err(e) => fail(&e),
-    }
-}
-
-/// The render options of `build`, `watch` and `batch`.
-fn render_options(inputs: Option<PathBuf>, render: &RenderArgs) -> app::RenderOptions {
-    app::RenderOptions {
-        inputs,
-        templates: render.templates.clone(),
-        font_paths: render.font_path.clone(),
-        pdfa: render.pdf_standard == Some(PdfStandard::A2b),
-        no_packs: render.no_packs,
-        ..Default::default()
-    }
-}
-
-/// `1,25 с`.
-fn seconds(d: std::time::Duration) -> String {
-    format!("{:.2} с", d.as_secs_f64()).replace('.', ",")
-}
-
-/// `Республика Адыгея: 37 из 100 (жёлтая зона)`.
-fn total_line(report: &max_rating::report::Report) -> String {
-    format!(
-        "{}: {} из {} ({})",
-        report.meta.region, report.summary.total, report.summary.total_max, report.summary.band.name
-    )
-}
-
-fn watch(input: &InputArgs, out: PathBuf, render: &RenderArgs, poll: bool, max_builds: Option<usize>) -> u8 {
-    use max_rating::watch::{self, Event, WatchOptions};
-    let mut opts = WatchOptions::new(
-        sources(input),
-        out.clone(),
-        render_options(Some(input.inputs.clone()), render),
-    );
-    opts.poll = poll.then_some(watch::POLL);
-    opts.max_builds = max_builds;
-    let mut last_error = exit::OK;
-    let mut report = |ev: Event<'_>| match ev {
-        Event::Watching { roots, polling } => {
-            let how = if polling {
-                "опрос каждые 0,5 с"
-            } else {
-                "уведомления системы"
-            };
-            println!("Слежение ({how}) за: {}. Выход — Ctrl-C.", roots.join(", "));
-        }
-        Event::Fallback(msg) => eprintln!("предупреждение: {msg}"),
-        Event::Changed(paths) => println!("Изменено: {}", paths.join(", ")),
-        Event::Built { n, built, elapsed } => {
-            for d in &built.diagnostics {
-                eprintln!("{d}");
-            }
-            last_error = exit::OK;
-            println!(
-                "Сборка {n}: {} — {}; результаты в {}",
-                total_line(&built.report),
-                seconds(elapsed),
-                out.display()
-            );
-        }
-        Event::Failed { n, failure, elapsed } => {
-            for d in &failure.diagnostics {
-                eprintln!("{d}");
-            }
-            last_error = failure.error.exit_code();
-            eprintln!("ошибка: {}", failure.error);
-            println!(
-                "Сборка {n} не удалась ({}); прежние результаты в {} сохранены. Жду изменений…",
-                seconds(elapsed),
-                out.display()
-            );
-        }
-    };
-    match watch::run(&opts, &mut report) {
-        Ok(_) => last_error,
-        Err(e) => fail(&e),
-    }
-}
-
-fn batch(dir: PathBuf, out: PathBuf, jobs: Option<usize>, methodology: Option<PathBuf>, render: &RenderArgs) -> u8 {
-    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-    use max_rating::batch::{self, BatchOptions, RegionOutcome};
-    use std::io::IsTerminal;
-    let start = std::time::Instant::now();
-    let opts = BatchOptions {
-        out: out.clone(),
-        jobs: jobs.unwrap_or(0),
-        methodology,
-        render: render_options(None, render),
-    };
-    let count = batch::region_dirs(&dir, &out).map(|d| d.len()).unwrap_or(0);
-    let bar = (std::io::stdout().is_terminal() && count > 0).then(|| {
-        let pb = ProgressBar::with_draw_target(Some(count as u64), ProgressDrawTarget::stdout());
-        if let Ok(style) =
-            ProgressStyle::with_template("{bar:40.blue/white} {pos}/{len} регионов · {elapsed} · осталось ~{eta}")
-        {
-            pb.set_style(style);
-        }
-        pb
-    });
-    let say = |line: String| match &bar {
-        Some(pb) => pb.println(line),
-        None => println!("{line}"),
-    };
-    let on_done = |o: &RegionOutcome| {
-        match &o.result {
-            Ok(built) => say(format!(
-                "готово: {} — {}, {}",
-                o.folder,
-                total_line(&built.report),
-                seconds(o.elapsed)
-            )),
-            Err(f) => {
-                let mut msg = format!("ошибка: регион {}: {}", o.folder, f.error);
-                for d in f.diagnostics.iter().filter(|d| d.is_error()) {
-                    msg.push_str(&format!("\n  {d}"));
-                }
-                match &bar {
-                    Some(pb) => pb.suspend(|| eprintln!("{msg}")),
-                    None => eprintln!("{msg}"),
-                }
-            }
-        }
-        if let Some(pb) = &bar {
-            pb.inc(1);
-        }
-    };
-    let result = batch::run(&dir, &opts, &on_done);
-    if let Some(pb) = &bar {
-        pb.finish_and_clear();
-    }
-    let result = match result {
-        Ok(r) => r,
-        Err(e) => return fail(&e),
-    };
-    let failed: Vec<&str> = result
-        .outcomes
-        .iter()
-        .filter(|o| o.result.is_err())
-        .map(|o| o.folder.as_str())
-        .collect();
-    let built = result.outcomes.len() - failed.len();
-    let mut code = exit::OK;
-    match &result.summary {
-        Ok(files) => {
-            for f in files {
-                println!("записан {}", out.join(f).display());
-            }
-        }
-        Err(e) => code = fail(e),
-    }
-    println!(
-        "Собрано регионов: {built} из {} за {}{}",
-        result.outcomes.len(),
-        seconds(start.elapsed()),
-        if failed.is_empty() {
-            String::new()
-        } else {
-            format!("; не собраны ({}): {}", failed.len(), failed.join(", "))
-        }
-    );
-    if code != exit::OK {
-        code
-    } else if failed.is_empty() {
-        exit::OK
-    } else {
-        exit::DATA
     }
 }

@@ -8,11 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::methodology::YearTarget;
 
-pub const REGION_FILE: &str = "region.toml";
+use crate::layout::REGION_FILE;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RegionError {
-    #[error("не удалось прочитать {path}: {source}")]
+    #[error("не удалось прочитать {path}: {}", crate::diag::io_reason(.source))]
     Io { path: String, source: std::io::Error },
     #[error("{path}: ошибка в файле плана региона: {message}")]
     Syntax { path: String, message: String },

@@ -3,6 +3,7 @@
 
 pub mod ods_scan;
 pub mod period;
+pub mod regions;
 pub mod value;
 pub mod workbook;
 pub mod xls_scan;
@@ -19,8 +20,7 @@ pub use period::Period;
 use value::{CellValue, Decimal};
 pub use workbook::{Format, Submission};
 
-/// The folder of submissions inside the inputs folder.
-pub const SUBMISSIONS_DIR: &str = "submissions";
+use crate::layout::SUBMISSIONS_DIR;
 
 /// One accepted value.
 #[derive(Debug, Clone, Serialize)]
@@ -76,10 +76,12 @@ impl Inputs {
 /// A problem that prevents reading the folder at all.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
-    #[error("папка с исходными данными {0} не найдена")]
+    #[error("папка с исходными данными {} не найдена", .0.display())]
     NoInputs(PathBuf),
-    #[error("не удалось прочитать {path}: {source}")]
+    #[error("не удалось прочитать {}: {}", .path.display(), crate::diag::io_reason(.source))]
     Io { path: PathBuf, source: std::io::Error },
+    #[error("рейтинг регионов {}: {message}", .path.display())]
+    Regions { path: PathBuf, message: String },
 }
 
 /// Lists the workbook files under `dir`, sorted, skipping lock files (`~$*`)
@@ -138,7 +140,8 @@ pub fn relative(root: &Path, path: &Path) -> String {
 }
 
 fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let reason = |e: std::io::Error| format!("не удалось прочитать файл: {}", crate::diag::io_reason(&e));
+    let file = std::fs::File::open(path).map_err(reason)?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     if len > workbook::MAX_FILE_BYTES {
         return Err(format!(
@@ -150,7 +153,7 @@ fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
     let mut bytes = Vec::with_capacity(len as usize);
     file.take(workbook::MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
+        .map_err(reason)?;
     Ok(bytes)
 }
 
@@ -212,7 +215,7 @@ pub fn collect(submissions: &[Submission], methodology: &Methodology) -> Inputs 
         if let Some((region, loc)) = &s.meta.region {
             match &out.region {
                 None => out.region = Some((region.clone(), loc.clone())),
-                Some((r0, l0)) if !same_text(r0, region) => out.diagnostics.push(Diagnostic::error(
+                Some((r0, l0)) if !crate::names::same(r0, region) => out.diagnostics.push(Diagnostic::error(
                     Some(loc.clone()),
                     format!(
                         "регион {} не совпадает с регионом {} в {l0}",
@@ -378,11 +381,6 @@ fn bound_row_diagnostics(mut file_diags: Vec<Diagnostic>, diags: &mut Vec<Diagno
     } else {
         Diagnostic::warning(loc, msg)
     });
-}
-
-fn same_text(a: &str, b: &str) -> bool {
-    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
-    norm(a) == norm(b)
 }
 
 /// Checks one row's value against its code's kind; `None` when the value

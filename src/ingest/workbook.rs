@@ -84,14 +84,6 @@ impl Format {
 const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 const ZIP_MAGIC: [u8; 4] = [b'P', b'K', 3, 4];
 
-fn normalize_label(s: &str) -> String {
-    s.trim()
-        .trim_end_matches(':')
-        .trim()
-        .to_lowercase()
-        .replace(['\u{a0}', '\u{202f}'], " ")
-}
-
 /// Reads the sheet «Показатели» of one workbook given as bytes.
 /// `file` is the name used in diagnostics.
 ///
@@ -100,71 +92,92 @@ fn normalize_label(s: &str) -> String {
 /// workbook, a truncated or corrupt archive, an archive that unpacks to more
 /// than [`MAX_UNPACKED_BYTES`], a sheet longer than [`MAX_ROWS`].
 pub fn read_submission(file: &str, format: Format, bytes: Vec<u8>) -> Result<Submission, Diagnostic> {
-    let loc = || Some(Location::file(file));
-    if bytes.is_empty() {
-        return Err(Diagnostic::error(loc(), "файл пуст (0 байт) — ожидалась книга Excel"));
-    }
-    let is_cfb = bytes.starts_with(&CFB_MAGIC);
-    let is_zip = bytes.starts_with(&ZIP_MAGIC);
-    match format {
-        Format::Xlsx | Format::Xlsb if is_cfb => {
-            return Err(Diagnostic::error(
-                loc(),
-                if is_encrypted_cfb(&bytes) {
-                    PASSWORD.to_string()
-                } else {
-                    format!(
-                        "файл в формате Excel 97–2003, а не {}: переименуйте его в .xls или пересохраните как «Книга Excel (.xlsx)»",
-                        format_name(format)
-                    )
-                },
-            ));
-        }
-        Format::Xlsx | Format::Xlsb | Format::Ods if !is_zip => {
-            return Err(Diagnostic::error(
-                loc(),
-                format!(
-                    "файл не является книгой {}: {} — откройте его в Excel и сохраните как «Книга Excel (.xlsx)»",
-                    format_name(format),
-                    what_it_is(&bytes)
-                ),
-            ));
-        }
-        Format::Xls if !is_cfb => {
-            let what = if is_zip {
-                "это книга нового формата (.xlsx или .ods) — переименуйте файл".to_string()
-            } else {
-                format!(
-                    "{} — откройте его в Excel и сохраните как «Книга Excel (.xlsx)»",
-                    what_it_is(&bytes)
-                )
-            };
-            return Err(Diagnostic::error(
-                loc(),
-                format!("файл не является книгой Excel 97–2003 (.xls): {what}"),
-            ));
-        }
-        _ => {}
-    }
-    if is_zip {
-        check_zip(&bytes, format).map_err(|m| Diagnostic::error(loc(), m))?;
-    }
-    // calamine expands an .ods's repeated rows and columns and reserves
-    // the area an .xls sheet claims: both are measured first.
-    match format {
-        Format::Ods => check_area(file, super::ods_scan::check(&bytes))?,
-        Format::Xls => check_area(file, super::xls_scan::check(&bytes))?,
-        _ => {}
-    }
-    guarded(|| read_checked(file, format, bytes)).unwrap_or_else(|| {
+    let sheet = open_sheet(file, format, bytes, &|names| indicators_sheet(file, names))?;
+    read_sheet(file, &sheet.name, &sheet.range, &sheet.styles)
+}
+
+/// One sheet of a workbook, read within the limits.
+pub struct OpenedSheet {
+    pub name: String,
+    pub range: Range<Data>,
+    /// Number formats (xlsx only in calamine).
+    pub styles: calamine::StyleRange,
+}
+
+/// Chooses the sheet to read among the workbook's sheet names.
+pub type SheetPicker<'a> = dyn Fn(&[String]) -> Result<String, Diagnostic> + 'a;
+
+/// Opens one sheet of a workbook given as bytes, with every guard of the
+/// forms: the file's type and size, the archive's directory, the sheet's
+/// area, and calamine's panics (see [`read_submission`]). Any workbook the
+/// tool reads goes through here.
+pub fn open_sheet(file: &str, format: Format, bytes: Vec<u8>, pick: &SheetPicker<'_>) -> Result<OpenedSheet, Diagnostic> {
+    check_bytes(file, format, &bytes)?;
+    guarded(|| read_checked(file, format, bytes, pick)).unwrap_or_else(|| {
         Err(Diagnostic::error(
-            loc(),
+            Some(Location::file(file)),
             format!(
                 "не удалось прочитать книгу {}: файл повреждён (в нём недопустимые данные) — пересохраните книгу в Excel и отправьте заново",
                 format_name(format)
             ),
         ))
     })
+}
+
+/// The checks of a workbook's bytes before calamine reads them: not
+/// empty, of the type its name says, not encrypted, a sound archive within
+/// the limits, sheets within the area limits.
+fn check_bytes(file: &str, format: Format, bytes: &[u8]) -> Result<(), Diagnostic> {
+    let loc = || Some(Location::file(file));
+    if bytes.is_empty() {
+        return Err(Diagnostic::error(loc(), "файл пуст (0 байт) — ожидалась книга Excel"));
+    }
+    let is_cfb = bytes.starts_with(&CFB_MAGIC);
+    let is_zip = bytes.starts_with(&ZIP_MAGIC);
+    if let Some(message) = wrong_type(format, bytes, is_cfb, is_zip) {
+        return Err(Diagnostic::error(loc(), message));
+    }
+    if is_zip {
+        check_zip(bytes, format).map_err(|m| Diagnostic::error(loc(), m))?;
+    }
+    // calamine expands an .ods's repeated rows and columns and reserves
+    // the area an .xls sheet claims: both are measured first.
+    match format {
+        Format::Ods => check_area(file, super::ods_scan::check(bytes)),
+        Format::Xls => check_area(file, super::xls_scan::check(bytes)),
+        _ => Ok(()),
+    }
+}
+
+/// Why a file is not a workbook of its name's type, if it is not.
+fn wrong_type(format: Format, bytes: &[u8], is_cfb: bool, is_zip: bool) -> Option<String> {
+    match format {
+        Format::Xlsx | Format::Xlsb if is_cfb => Some(if is_encrypted_cfb(bytes) {
+            PASSWORD.to_string()
+        } else {
+            format!(
+                "файл в формате Excel 97–2003, а не {}: переименуйте его в .xls или пересохраните как «Книга Excel (.xlsx)»",
+                format_name(format)
+            )
+        }),
+        Format::Xlsx | Format::Xlsb | Format::Ods if !is_zip => Some(format!(
+            "файл не является книгой {}: {} — откройте его в Excel и сохраните как «Книга Excel (.xlsx)»",
+            format_name(format),
+            what_it_is(bytes)
+        )),
+        Format::Xls if !is_cfb => {
+            let what = if is_zip {
+                "это книга нового формата (.xlsx или .ods) — переименуйте файл".to_string()
+            } else {
+                format!(
+                    "{} — откройте его в Excel и сохраните как «Книга Excel (.xlsx)»",
+                    what_it_is(bytes)
+                )
+            };
+            Some(format!("файл не является книгой Excel 97–2003 (.xls): {what}"))
+        }
+        _ => None,
+    }
 }
 
 thread_local! {
@@ -191,10 +204,36 @@ pub fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
     result.ok()
 }
 
-/// [`read_submission`] past the checks of the bytes: calamine reads the
+/// The sheet «Показатели» (name matched by [`crate::names::key`]), or the
+/// only sheet of a one-sheet workbook. Two sheets that both match are an
+/// error: which one holds the figures cannot be guessed.
+fn indicators_sheet(file: &str, names: &[String]) -> Result<String, Diagnostic> {
+    let matching: Vec<&String> = names.iter().filter(|n| crate::names::same(n, SHEET_NAME)).collect();
+    match matching.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] if names.len() == 1 => Ok(names[0].clone()),
+        [] => {
+            let list = names.iter().map(|n| quoted(n)).collect::<Vec<_>>().join(", ");
+            Err(Diagnostic::error(
+                Some(Location::file(file)),
+                format!("нет листа «{SHEET_NAME}»: ожидался лист с таким именем, в книге листы {list}"),
+            ))
+        }
+        several => {
+            let list = several.iter().map(|n| quoted(n)).collect::<Vec<_>>().join(" и ");
+            Err(Diagnostic::error(
+                Some(Location::file(file)),
+                format!(
+                    "в книге несколько листов «{SHEET_NAME}»: {list} — оставьте один лист с показателями (остальные переименуйте или удалите) и отправьте книгу заново"
+                ),
+            ))
+        }
+    }
+}
+
+/// [`open_sheet`] past the checks of the bytes: calamine reads the
 /// workbook.
-fn read_checked(file: &str, format: Format, bytes: Vec<u8>) -> Result<Submission, Diagnostic> {
-    let loc = || Some(Location::file(file));
+fn read_checked(file: &str, format: Format, bytes: Vec<u8>, pick: &SheetPicker<'_>) -> Result<OpenedSheet, Diagnostic> {
     let cursor = Cursor::new(bytes);
     let opened: Result<Sheets<Cursor<Vec<u8>>>, String> = match format {
         Format::Xlsx => calamine::open_workbook_from_rs::<Xlsx<_>, _>(cursor)
@@ -211,24 +250,11 @@ fn read_checked(file: &str, format: Format, bytes: Vec<u8>) -> Result<Submission
             .map_err(|e| e.to_string()),
     };
     let mut wb = opened.map_err(|e| open_error(file, format, &e))?;
-    let names = wb.sheet_names();
-
-    let wanted = normalize_label(SHEET_NAME);
-    let sheet = match names.iter().find(|n| normalize_label(n) == wanted) {
-        Some(n) => n.clone(),
-        None if names.len() == 1 => names[0].clone(),
-        None => {
-            let list = names.iter().map(|n| quoted(n)).collect::<Vec<_>>().join(", ");
-            return Err(Diagnostic::error(
-                loc(),
-                format!("нет листа «{SHEET_NAME}»: ожидался лист с таким именем, в книге листы {list}"),
-            ));
-        }
-    };
+    let sheet = pick(&wb.sheet_names())?;
     let sheet_error = |e: String| open_error(file, format, &e);
     // Xlsx and Xlsb: the cells are streamed and bounded before any range is
     // built; Xls and Ods are read whole by calamine (their ranges are
-    // bounded by the formats and by calamine), then checked.
+    // bounded by the pre-scans), then checked.
     let range = match &mut wb {
         Sheets::Xlsx(x) => {
             let mut reader = x
@@ -251,7 +277,11 @@ fn read_checked(file: &str, format: Format, bytes: Vec<u8>) -> Result<Submission
     let styles = wb
         .worksheet_style(&sheet)
         .unwrap_or_else(|_| calamine::StyleRange::empty());
-    read_sheet(file, &sheet, &range, &styles)
+    Ok(OpenedSheet {
+        name: sheet,
+        range,
+        styles,
+    })
 }
 
 const PASSWORD: &str =
@@ -577,9 +607,8 @@ struct Columns {
 }
 
 fn header_kind(text: &str) -> Option<&'static str> {
-    let t = normalize_label(text).replace(['.', ','], "").replace("  ", " ");
-    let t = t.trim();
-    match t {
+    let t = crate::names::key(&text.replace(['.', ','], " "));
+    match t.as_str() {
         "код" | "код показателя" => Some("code"),
         "значение" | "значение показателя" => Some("value"),
         "показатель" | "наименование показателя" | "наименование" => {
@@ -643,7 +672,7 @@ pub fn read_sheet(
             break;
         }
         // Metadata: label in column A, value in column B.
-        let label = normalize_label(&cell_text(get(r, 0)));
+        let label = crate::names::key(&cell_text(get(r, 0)));
         let value_cell = get(r, 1);
         let value = cell_text(value_cell);
         if value.is_empty() {
@@ -652,7 +681,7 @@ pub fn read_sheet(
         match label.as_str() {
             "регион" | "субъект" | "субъект рф" => meta.region = Some((value, here(r, 1))),
             "ведомство" | "орган" | "организация" => meta.body = Some((value, here(r, 1))),
-            "период" | "отчётный период" | "отчетный период" => {
+            "период" | "отчетный период" => {
                 let p = match value_cell {
                     Data::DateTime(dt) => Period::from_excel_serial(dt.as_f64()),
                     _ => Period::parse(&value),

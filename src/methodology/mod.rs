@@ -17,7 +17,7 @@ pub const DEFAULT_TOML: &str = include_str!("default.toml");
 
 #[derive(Debug, thiserror::Error)]
 pub enum MethodologyError {
-    #[error("не удалось прочитать методику {path}: {source}")]
+    #[error("не удалось прочитать методику {path}: {}", crate::diag::io_reason(.source))]
     Io { path: String, source: std::io::Error },
     #[error("методика {path}: ошибка формата TOML: {message}")]
     Syntax { path: String, message: String },
@@ -356,16 +356,49 @@ fn threshold(def: &ThresholdDef, what: &str) -> Result<Threshold, String> {
     })
 }
 
+/// Checks a parsed file, step by step, and builds the methodology.
 fn validate(def: MethodologyDef) -> Result<Methodology, String> {
     if def.components.is_empty() {
         return Err("нет ни одного компонента".into());
     }
-    // Colour bands: ordered, contiguous, covering 0..=total_max.
-    if def.bands.is_empty() {
+    check_colour_bands(&def.bands, def.total_max)?;
+    let mut ids = BTreeSet::new();
+    let mut components = Vec::new();
+    for c in def.components {
+        if !ids.insert(c.id.clone()) {
+            return Err(format!("компонент {} описан дважды", c.id));
+        }
+        components.push(component(c)?);
+    }
+    let max_sum: u32 = components.iter().fold(0u32, |s, c| s.saturating_add(c.max));
+    if max_sum != def.total_max {
+        return Err(format!(
+            "сумма максимумов компонентов {max_sum} не равна максимуму рейтинга {}",
+            def.total_max
+        ));
+    }
+    check_years(&def.years, &components, def.total_max)?;
+    let m = Methodology {
+        id: def.id,
+        title: def.title,
+        total_max: def.total_max,
+        bands: def.bands,
+        years: def.years,
+        services: def.services,
+        indicators: def.indicators,
+        components,
+    };
+    check_codes(&m)?;
+    Ok(m)
+}
+
+/// Colour bands: ordered, contiguous, covering `0..=total_max`.
+fn check_colour_bands(bands: &[ColourBand], total_max: u32) -> Result<(), String> {
+    if bands.is_empty() {
         return Err("нет цветовых зон итогового балла (bands)".into());
     }
     let mut next = 0u32;
-    for b in &def.bands {
+    for b in bands {
         if b.from > b.to {
             return Err(format!("цветовая зона «{}»: from {} больше to {}", b.id, b.from, b.to));
         }
@@ -384,141 +417,133 @@ fn validate(def: MethodologyDef) -> Result<Methodology, String> {
         }
         next = b.to.saturating_add(1);
     }
-    if next != def.total_max.saturating_add(1) {
+    if next != total_max.saturating_add(1) {
         return Err(format!(
-            "цветовые зоны заканчиваются на {}, а максимум рейтинга {}",
-            next.saturating_sub(1),
-            def.total_max
+            "цветовые зоны заканчиваются на {}, а максимум рейтинга {total_max}",
+            next.saturating_sub(1)
         ));
     }
+    Ok(())
+}
 
-    let mut ids = BTreeSet::new();
-    let mut components = Vec::new();
-    let mut max_sum = 0u32;
-    for c in def.components {
-        if !ids.insert(c.id.clone()) {
-            return Err(format!("компонент {} описан дважды", c.id));
+/// One component: exactly one way of scoring, checked.
+fn component(c: ComponentDef) -> Result<Component, String> {
+    let what = format!("компонент {}", c.label);
+    let scoring = match (c.scale, c.criteria_sum.is_empty()) {
+        (Some(_), false) => {
+            return Err(format!(
+                "{what}: задана и шкала (scale), и сумма критериев (criteria_sum) — нужно одно"
+            ));
         }
-        let what = format!("компонент {}", c.label);
-        let scoring = match (c.scale, c.criteria_sum.is_empty()) {
-            (Some(_), false) => {
+        (None, true) => return Err(format!("{what}: не задан способ расчёта (scale или criteria_sum)")),
+        (Some(s), true) => scale(s, c.max, &what)?,
+        (None, false) => criteria(c.criteria_sum, c.max, &what)?,
+    };
+    Ok(Component {
+        id: c.id,
+        label: c.label,
+        name: c.name,
+        kind: c.kind,
+        max: c.max,
+        description: c.description,
+        criteria_text: c.criteria,
+        includes: c.includes,
+        method: c.method,
+        gate: c.gate,
+        scoring,
+    })
+}
+
+/// A scale: bands strictly ascending in threshold and points, the top one
+/// giving the component's maximum.
+fn scale(s: ScaleDef, max: u32, what: &str) -> Result<Scoring, String> {
+    check_measure(&s.measure, what)?;
+    if s.bands.is_empty() {
+        return Err(format!("{what}: шкала без полос"));
+    }
+    let mut bands: Vec<ScaleBand> = Vec::new();
+    for (i, b) in s.bands.iter().enumerate() {
+        let def = ThresholdDef {
+            from: b.from.clone(),
+            inclusive: b.inclusive,
+        };
+        let t = threshold(&def, &format!("{what}, полоса {}", i + 1))?;
+        if let Some(prev) = bands.last() {
+            if t.strictness_cmp(&prev.threshold) != std::cmp::Ordering::Greater {
                 return Err(format!(
-                    "{what}: задана и шкала (scale), и сумма критериев (criteria_sum) — нужно одно"
+                    "{what}: полосы шкалы идут не по возрастанию порога (полоса {} «{}» не выше предыдущей) — полосы пересекаются",
+                    i + 1,
+                    t.label()
                 ));
             }
-            (None, true) => {
-                return Err(format!("{what}: не задан способ расчёта (scale или criteria_sum)"));
+            if b.points <= prev.points {
+                return Err(format!(
+                    "{what}: баллы полос должны возрастать (полоса {}: {} после {})",
+                    i + 1,
+                    b.points,
+                    prev.points
+                ));
             }
-            (Some(s), true) => {
-                check_measure(&s.measure, &what)?;
-                if s.bands.is_empty() {
-                    return Err(format!("{what}: шкала без полос"));
-                }
-                let mut bands: Vec<ScaleBand> = Vec::new();
-                for (i, b) in s.bands.iter().enumerate() {
-                    let t = threshold(
-                        &ThresholdDef {
-                            from: b.from.clone(),
-                            inclusive: b.inclusive,
-                        },
-                        &format!("{what}, полоса {}", i + 1),
-                    )?;
-                    if let Some(prev) = bands.last() {
-                        if t.strictness_cmp(&prev.threshold) != std::cmp::Ordering::Greater {
-                            return Err(format!(
-                                "{what}: полосы шкалы идут не по возрастанию порога (полоса {} «{}» не выше предыдущей) — полосы пересекаются",
-                                i + 1,
-                                t.label()
-                            ));
-                        }
-                        if b.points <= prev.points {
-                            return Err(format!(
-                                "{what}: баллы полос должны возрастать (полоса {}: {} после {})",
-                                i + 1,
-                                b.points,
-                                prev.points
-                            ));
-                        }
-                    }
-                    bands.push(ScaleBand {
-                        threshold: t,
-                        points: b.points,
-                    });
-                }
-                let top = bands.last().map(|b| b.points).unwrap_or(0);
-                if top != c.max {
-                    return Err(format!(
-                        "{what}: высшая полоса даёт {top} баллов, а максимум компонента {}",
-                        c.max
-                    ));
-                }
-                Scoring::Scale {
-                    measure: s.measure,
-                    bands,
-                }
-            }
-            (None, false) => {
-                let mut list = Vec::new();
-                let mut sum = 0u32;
-                for cr in c.criteria_sum {
-                    let cwhat = format!("{what}, критерий «{}»", cr.id);
-                    if cr.parts.is_empty() {
-                        return Err(format!("{cwhat}: нет частей (parts)"));
-                    }
-                    for p in &cr.parts {
-                        check_measure(p, &cwhat)?;
-                    }
-                    sum = sum.saturating_add(cr.points);
-                    list.push(Criterion {
-                        threshold: threshold(&cr.threshold, &cwhat)?,
-                        short: if cr.short.is_empty() { cr.id.clone() } else { cr.short },
-                        id: cr.id,
-                        name: cr.name,
-                        points: cr.points,
-                        combine: cr.combine,
-                        parts: cr.parts,
-                    });
-                }
-                if sum != c.max {
-                    return Err(format!(
-                        "{what}: сумма баллов критериев {sum} не равна максимуму компонента {}",
-                        c.max
-                    ));
-                }
-                Scoring::Criteria(list)
-            }
-        };
-        max_sum = max_sum.saturating_add(c.max);
-        components.push(Component {
-            id: c.id,
-            label: c.label,
-            name: c.name,
-            kind: c.kind,
-            max: c.max,
-            description: c.description,
-            criteria_text: c.criteria,
-            includes: c.includes,
-            method: c.method,
-            gate: c.gate,
-            scoring,
+        }
+        bands.push(ScaleBand {
+            threshold: t,
+            points: b.points,
         });
     }
-    if max_sum != def.total_max {
+    let top = bands.last().map(|b| b.points).unwrap_or(0);
+    if top != max {
         return Err(format!(
-            "сумма максимумов компонентов {max_sum} не равна максимуму рейтинга {}",
-            def.total_max
+            "{what}: высшая полоса даёт {top} баллов, а максимум компонента {max}"
         ));
     }
+    Ok(Scoring::Scale {
+        measure: s.measure,
+        bands,
+    })
+}
 
-    let mut years = BTreeSet::new();
-    for y in &def.years {
-        if !years.insert(y.year) {
+/// Criteria whose points add up to the component's maximum.
+fn criteria(defs: Vec<CriterionDef>, max: u32, what: &str) -> Result<Scoring, String> {
+    let mut list = Vec::new();
+    let mut sum = 0u32;
+    for cr in defs {
+        let cwhat = format!("{what}, критерий «{}»", cr.id);
+        if cr.parts.is_empty() {
+            return Err(format!("{cwhat}: нет частей (parts)"));
+        }
+        for p in &cr.parts {
+            check_measure(p, &cwhat)?;
+        }
+        sum = sum.saturating_add(cr.points);
+        list.push(Criterion {
+            threshold: threshold(&cr.threshold, &cwhat)?,
+            short: if cr.short.is_empty() { cr.id.clone() } else { cr.short },
+            id: cr.id,
+            name: cr.name,
+            points: cr.points,
+            combine: cr.combine,
+            parts: cr.parts,
+        });
+    }
+    if sum != max {
+        return Err(format!(
+            "{what}: сумма баллов критериев {sum} не равна максимуму компонента {max}"
+        ));
+    }
+    Ok(Scoring::Criteria(list))
+}
+
+/// Year targets: each year once, targets and minimums within the maxima.
+fn check_years(years: &[YearTarget], components: &[Component], total_max: u32) -> Result<(), String> {
+    let mut seen = BTreeSet::new();
+    for y in years {
+        if !seen.insert(y.year) {
             return Err(format!("год {} указан дважды", y.year));
         }
-        if y.target > def.total_max {
+        if y.target > total_max {
             return Err(format!(
-                "целевое значение {} на {} год больше максимума {}",
-                y.target, y.year, def.total_max
+                "целевое значение {} на {} год больше максимума {total_max}",
+                y.target, y.year
             ));
         }
         for (cid, v) in &y.required {
@@ -536,18 +561,11 @@ fn validate(def: MethodologyDef) -> Result<Methodology, String> {
             }
         }
     }
+    Ok(())
+}
 
-    // Every code used by a component must be in the catalogue.
-    let m = Methodology {
-        id: def.id,
-        title: def.title,
-        total_max: def.total_max,
-        bands: def.bands,
-        years: def.years,
-        services: def.services,
-        indicators: def.indicators,
-        components,
-    };
+/// Every code a component reads is a count of the catalogue.
+fn check_codes(m: &Methodology) -> Result<(), String> {
     for c in &m.components {
         for code in c.codes() {
             match m.indicator(code) {
@@ -567,7 +585,7 @@ fn validate(def: MethodologyDef) -> Result<Methodology, String> {
             }
         }
     }
-    Ok(m)
+    Ok(())
 }
 
 fn check_measure(m: &Measure, what: &str) -> Result<(), String> {

@@ -8,7 +8,9 @@ use serde::Serialize;
 
 use crate::diag::Diagnostic;
 use crate::ingest::{Inputs, Period};
-use crate::methodology::{Combine, Component, ComponentKind, Measure, Methodology, ScaleBand, Scoring, code_matches};
+use crate::methodology::{
+    Combine, Component, ComponentKind, Criterion, Measure, Methodology, ScaleBand, Scoring, code_matches,
+};
 use crate::num::{Ratio, Threshold};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -75,10 +77,10 @@ pub struct MeasureResult {
     pub share: Option<Ratio>,
     /// Every band's (or the criterion's) count.
     pub levels: Vec<Level>,
-    /// The level that gives the component its required minimum (for an
-    /// additive component: the criterion's own threshold); None where the
-    /// minimum is met or not defined.
-    pub target: Option<Level>,
+    /// The index in `levels` of the level that gives the component its
+    /// required minimum (for an additive component: the criterion's own
+    /// threshold); None where the minimum is met or not defined.
+    pub target: Option<usize>,
     /// Codes not submitted.
     pub missing: Vec<String>,
 }
@@ -301,6 +303,13 @@ fn measure(
     }
 }
 
+impl MeasureResult {
+    /// The level of the target, if any.
+    pub fn target_level(&self) -> Option<&Level> {
+        self.target.and_then(|i| self.levels.get(i))
+    }
+}
+
 /// `2,5% ≤ доля < 5%`: the range of band `i` of a scale.
 pub fn band_range_label(bands: &[ScaleBand], i: usize) -> String {
     let lower = |t: &Threshold| {
@@ -324,6 +333,15 @@ pub fn band_range_label(bands: &[ScaleBand], i: usize) -> String {
     }
 }
 
+/// What scoring gives a component before the gate.
+struct Scored {
+    measures: Vec<MeasureResult>,
+    points: Option<u32>,
+    reason: String,
+    criteria: Vec<CriterionResult>,
+    combinations: Vec<Vec<String>>,
+}
+
 fn component(
     m: &Methodology,
     c: &Component,
@@ -331,184 +349,26 @@ fn component(
     required: Option<u32>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> ComponentResult {
-    let mut criteria = Vec::new();
-    let mut combinations = Vec::new();
-    let mut gate_failed = Vec::new();
-    let (mut measures, points, reason) = match &c.scoring {
-        Scoring::Scale { measure: def, bands } => {
-            let levels: Vec<(Threshold, u32)> = bands.iter().map(|b| (b.threshold, b.points)).collect();
-            let mr = measure(m, def, None, &levels, inputs, diagnostics);
-            let (points, reason) = match mr.share {
-                None => (None, missing_reason(&mr.missing, m)),
-                Some(share) => {
-                    let idx = bands.iter().rposition(|b| {
-                        // Reached when value/base meets the band threshold.
-                        matches!((mr.value, mr.base), (Some(v), Some(b2)) if b.threshold.is_met(v, b2))
-                    });
-                    let share_text = format!(
-                        "доля {} ({} из {})",
-                        crate::fmt::percent(&share, 2),
-                        crate::fmt::int(mr.value.unwrap_or(0)),
-                        crate::fmt::int(mr.base.unwrap_or(0))
-                    );
-                    match idx {
-                        Some(i) => (
-                            Some(bands[i].points),
-                            format!(
-                                "{share_text}: полоса «{}» — {} б.",
-                                band_range_label(bands, i),
-                                bands[i].points
-                            ),
-                        ),
-                        None => (
-                            Some(0),
-                            format!(
-                                "{share_text}: ниже порога {} — 0 б.",
-                                bands.first().map(|b| b.threshold.label()).unwrap_or_default()
-                            ),
-                        ),
-                    }
-                }
-            };
-            (vec![mr], points, reason)
-        }
-        Scoring::Criteria(list) => {
-            let mut all = Vec::new();
-            let mut total = Some(0u32);
-            let mut parts_text = Vec::new();
-            for cr in list {
-                let levels = [(cr.threshold, cr.points)];
-                let evaluated: Vec<MeasureResult> = match cr.combine {
-                    Combine::Each => cr
-                        .parts
-                        .iter()
-                        .map(|p| measure(m, p, Some(&cr.id), &levels, inputs, diagnostics))
-                        .collect(),
-                    Combine::Pooled => {
-                        let pooled = Measure {
-                            id: cr.id.clone(),
-                            name: cr.parts.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(" + "),
-                            unit: cr.parts.first().map(|p| p.unit.clone()).unwrap_or_default(),
-                            numerator: cr.parts.iter().flat_map(|p| p.numerator.clone()).collect(),
-                            base: cr.parts.iter().flat_map(|p| p.base.clone()).collect(),
-                            base_name: cr
-                                .parts
-                                .iter()
-                                .map(|p| p.base_name.as_str())
-                                .collect::<Vec<_>>()
-                                .join(" + "),
-                            info: cr.parts.iter().flat_map(|p| p.info.clone()).collect(),
-                        };
-                        vec![measure(m, &pooled, Some(&cr.id), &levels, inputs, diagnostics)]
-                    }
-                };
-                let passed = if evaluated.iter().any(|e| e.share.is_none()) {
-                    None
-                } else {
-                    Some(evaluated.iter().all(|e| e.levels.iter().all(|l| l.reached)))
-                };
-                let shares = evaluated
-                    .iter()
-                    .map(|e| match e.share {
-                        Some(s) => crate::fmt::percent(&s, 1),
-                        None => "нет данных".into(),
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" и ");
-                parts_text.push(match passed {
-                    Some(true) => format!(
-                        "{}: {shares} {} — выполнен, {} б.",
-                        cr.short,
-                        cr.threshold.label(),
-                        cr.points
-                    ),
-                    Some(false) => format!(
-                        "{}: {shares}, нужно {} — не выполнен, 0 б.",
-                        cr.short,
-                        cr.threshold.label()
-                    ),
-                    None => format!("{}: нет данных", cr.short),
-                });
-                total = match (total, passed) {
-                    (Some(t), Some(true)) => Some(t + cr.points),
-                    (Some(t), Some(false)) => Some(t),
-                    _ => None,
-                };
-                criteria.push(CriterionResult {
-                    id: cr.id.clone(),
-                    name: cr.name.clone(),
-                    short: cr.short.clone(),
-                    points_max: cr.points,
-                    passed,
-                    threshold_label: cr.threshold.label(),
-                    combine: cr.combine,
-                });
-                all.extend(evaluated);
-            }
-            if let Some(req) = required {
-                combinations = minimal_combinations(list.iter().map(|c| (c.short.clone(), c.points)).collect(), req);
-            }
-            let mut reason = parts_text.join("; ");
-            if total.is_none() {
-                let missing: Vec<String> = all.iter().flat_map(|mr| mr.missing.clone()).collect();
-                reason = format!("{}. {reason}", missing_reason(&missing, m));
-            }
-            (all, total, reason)
-        }
+    let mut scored = match &c.scoring {
+        Scoring::Scale { measure: def, bands } => score_scale(m, def, bands, inputs, diagnostics),
+        Scoring::Criteria(list) => score_criteria(m, list, required, inputs, diagnostics),
     };
-
-    // The gate: a basic service marked as not launched zeroes the component.
-    let mut reason = reason;
-    let mut points = points;
-    if let Some(gate) = &c.gate {
-        for (code, obs) in &inputs.values {
-            if code_matches(&gate.flags, code) && obs.value == 0 {
-                let slug = code.split('.').nth(2).unwrap_or(code);
-                gate_failed.push(m.service_name(slug).unwrap_or(slug).to_string());
-            }
-        }
-        if !gate_failed.is_empty() {
-            let names = gate_failed
-                .iter()
-                .map(|n| format!("«{n}»"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            reason = format!(
-                "не выполнен критерий «{}»: не запущен(ы) {names} — 0 б. ({reason})",
-                gate.label
-            );
-            if points.is_some() {
-                points = Some(0);
-            }
-        }
-    }
-
-    let status = match (points, required) {
-        (None, _) => Status::NoData,
-        (Some(_), None) => Status::NoRequirement,
-        (Some(p), Some(r)) if p >= r => Status::Met,
-        (Some(_), Some(_)) => Status::Below,
+    let gate_failed = match &c.gate {
+        Some(gate) => apply_gate(m, gate, inputs, &mut scored),
+        None => Vec::new(),
     };
-    if points.is_none() {
+    let status = status_of(scored.points, required);
+    if scored.points.is_none() {
         diagnostics.push(Diagnostic::warning(
             None,
-            format!("компонент {} «{}» не рассчитан: {reason}", c.label, c.name),
+            format!("компонент {} «{}» не рассчитан: {}", c.label, c.name, scored.reason),
         ));
     }
-
-    // Targets: the level that gives the required minimum, unless met.
     if let Some(req) = required
         && status != Status::Met
     {
-        for mr in &mut measures {
-            mr.target = mr
-                .levels
-                .iter()
-                .find(|l| l.points >= req || mr.criterion.is_some())
-                .cloned();
-        }
+        set_targets(&mut scored.measures, req);
     }
-
     ComponentResult {
         id: c.id.clone(),
         label: c.label.clone(),
@@ -516,13 +376,213 @@ fn component(
         kind: c.kind,
         max: c.max,
         required,
-        points,
+        points: scored.points,
         status,
+        reason: scored.reason,
+        measures: scored.measures,
+        criteria: scored.criteria,
+        combinations: scored.combinations,
+        gate_failed,
+    }
+}
+
+/// A scale component: one share, the points of the highest band it meets.
+fn score_scale(
+    m: &Methodology,
+    def: &Measure,
+    bands: &[ScaleBand],
+    inputs: &Inputs,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Scored {
+    let levels: Vec<(Threshold, u32)> = bands.iter().map(|b| (b.threshold, b.points)).collect();
+    let mr = measure(m, def, None, &levels, inputs, diagnostics);
+    let (points, reason) = match (mr.share, mr.value, mr.base) {
+        (Some(share), Some(v), Some(b)) => {
+            let share_text = format!(
+                "доля {} ({} из {})",
+                crate::fmt::percent(&share, 2),
+                crate::fmt::int(v),
+                crate::fmt::int(b)
+            );
+            match bands.iter().rposition(|band| band.threshold.is_met(v, b)) {
+                Some(i) => (
+                    Some(bands[i].points),
+                    format!(
+                        "{share_text}: полоса «{}» — {} б.",
+                        band_range_label(bands, i),
+                        bands[i].points
+                    ),
+                ),
+                None => (
+                    Some(0),
+                    format!(
+                        "{share_text}: ниже порога {} — 0 б.",
+                        bands.first().map(|b| b.threshold.label()).unwrap_or_default()
+                    ),
+                ),
+            }
+        }
+        _ => (None, missing_reason(&mr.missing, m)),
+    };
+    Scored {
+        measures: vec![mr],
+        points,
         reason,
+        criteria: Vec::new(),
+        combinations: Vec::new(),
+    }
+}
+
+/// An additive component: independent criteria whose points add up.
+fn score_criteria(
+    m: &Methodology,
+    list: &[Criterion],
+    required: Option<u32>,
+    inputs: &Inputs,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Scored {
+    let mut measures = Vec::new();
+    let mut criteria = Vec::new();
+    let mut total = Some(0u32);
+    let mut parts_text = Vec::new();
+    for cr in list {
+        let evaluated = criterion_measures(m, cr, inputs, diagnostics);
+        let passed = if evaluated.iter().any(|e| e.share.is_none()) {
+            None
+        } else {
+            Some(evaluated.iter().all(|e| e.levels.iter().all(|l| l.reached)))
+        };
+        parts_text.push(criterion_text(cr, &evaluated, passed));
+        total = match (total, passed) {
+            (Some(t), Some(true)) => Some(t + cr.points),
+            (Some(t), Some(false)) => Some(t),
+            _ => None,
+        };
+        criteria.push(CriterionResult {
+            id: cr.id.clone(),
+            name: cr.name.clone(),
+            short: cr.short.clone(),
+            points_max: cr.points,
+            passed,
+            threshold_label: cr.threshold.label(),
+            combine: cr.combine,
+        });
+        measures.extend(evaluated);
+    }
+    let combinations = match required {
+        Some(req) => minimal_combinations(list.iter().map(|c| (c.short.clone(), c.points)).collect(), req),
+        None => Vec::new(),
+    };
+    let mut reason = parts_text.join("; ");
+    if total.is_none() {
+        let missing: Vec<String> = measures.iter().flat_map(|mr| mr.missing.clone()).collect();
+        reason = format!("{}. {reason}", missing_reason(&missing, m));
+    }
+    Scored {
         measures,
+        points: total,
+        reason,
         criteria,
         combinations,
-        gate_failed,
+    }
+}
+
+/// The measures of one criterion: each part on its own, or all pooled.
+fn criterion_measures(
+    m: &Methodology,
+    cr: &Criterion,
+    inputs: &Inputs,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<MeasureResult> {
+    let levels = [(cr.threshold, cr.points)];
+    match cr.combine {
+        Combine::Each => cr
+            .parts
+            .iter()
+            .map(|p| measure(m, p, Some(&cr.id), &levels, inputs, diagnostics))
+            .collect(),
+        Combine::Pooled => {
+            let joined = |f: fn(&Measure) -> &str| cr.parts.iter().map(f).collect::<Vec<_>>().join(" + ");
+            let pooled = Measure {
+                id: cr.id.clone(),
+                name: joined(|p| &p.name),
+                unit: cr.parts.first().map(|p| p.unit.clone()).unwrap_or_default(),
+                numerator: cr.parts.iter().flat_map(|p| p.numerator.clone()).collect(),
+                base: cr.parts.iter().flat_map(|p| p.base.clone()).collect(),
+                base_name: joined(|p| &p.base_name),
+                info: cr.parts.iter().flat_map(|p| p.info.clone()).collect(),
+            };
+            vec![measure(m, &pooled, Some(&cr.id), &levels, inputs, diagnostics)]
+        }
+    }
+}
+
+/// «ТМК: 0% и …, нужно ≥ 5% — не выполнен, 0 б.».
+fn criterion_text(cr: &Criterion, evaluated: &[MeasureResult], passed: Option<bool>) -> String {
+    let shares = evaluated
+        .iter()
+        .map(|e| match e.share {
+            Some(s) => crate::fmt::percent(&s, 1),
+            None => "нет данных".into(),
+        })
+        .collect::<Vec<_>>()
+        .join(" и ");
+    match passed {
+        Some(true) => format!(
+            "{}: {shares} {} — выполнен, {} б.",
+            cr.short,
+            cr.threshold.label(),
+            cr.points
+        ),
+        Some(false) => format!(
+            "{}: {shares}, нужно {} — не выполнен, 0 б.",
+            cr.short,
+            cr.threshold.label()
+        ),
+        None => format!("{}: нет данных", cr.short),
+    }
+}
+
+/// The gate: a basic service marked as not launched zeroes the component.
+/// Returns the services not launched.
+fn apply_gate(m: &Methodology, gate: &crate::methodology::Gate, inputs: &Inputs, scored: &mut Scored) -> Vec<String> {
+    let mut failed = Vec::new();
+    for (code, obs) in &inputs.values {
+        if code_matches(&gate.flags, code) && obs.value == 0 {
+            let slug = code.split('.').nth(2).unwrap_or(code);
+            failed.push(m.service_name(slug).unwrap_or(slug).to_string());
+        }
+    }
+    if !failed.is_empty() {
+        let names = failed.iter().map(|n| format!("«{n}»")).collect::<Vec<_>>().join(", ");
+        scored.reason = format!(
+            "не выполнен критерий «{}»: не запущен(ы) {names} — 0 б. ({})",
+            gate.label, scored.reason
+        );
+        if scored.points.is_some() {
+            scored.points = Some(0);
+        }
+    }
+    failed
+}
+
+fn status_of(points: Option<u32>, required: Option<u32>) -> Status {
+    match (points, required) {
+        (None, _) => Status::NoData,
+        (Some(_), None) => Status::NoRequirement,
+        (Some(p), Some(r)) if p >= r => Status::Met,
+        (Some(_), Some(_)) => Status::Below,
+    }
+}
+
+/// Targets: for each measure the level that gives the required minimum
+/// (for a criterion: its own threshold).
+fn set_targets(measures: &mut [MeasureResult], required: u32) {
+    for mr in measures {
+        mr.target = mr
+            .levels
+            .iter()
+            .position(|l| l.points >= required || mr.criterion.is_some());
     }
 }
 

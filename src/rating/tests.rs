@@ -468,7 +468,7 @@ fn seed_in_memory() {
         .flat_map(|c| {
             c.measures
                 .iter()
-                .map(|m| (m.id.clone(), m.target.as_ref().and_then(|t| t.count)))
+                .map(|m| (m.id.clone(), m.target_level().and_then(|t| t.count)))
         })
         .collect();
     assert_eq!(
@@ -485,7 +485,7 @@ fn seed_in_memory() {
     );
     // Gaps are target − today.
     let k1 = &comp(&r, "K1").measures[0];
-    assert_eq!(k1.target.as_ref().unwrap().gap, Some(69_142 - 22_471));
+    assert_eq!(k1.target_level().unwrap().gap, Some(69_142 - 22_471));
     for c in &r.components {
         assert_eq!(c.status, Status::Below, "{}", c.id);
     }
@@ -777,7 +777,7 @@ proptest! {
             prop_assert!(c.measures[0].target.is_none());
         } else {
             prop_assert_eq!(c.status, Status::Below);
-            let target = c.measures[0].target.clone().unwrap();
+            let target = c.measures[0].target_level().cloned().unwrap();
             let n = target.count.unwrap();
             prop_assert!(n > value);
             prop_assert_eq!(target.gap, Some(n - value));

@@ -1,0 +1,188 @@
+//! `out/rating.json`: the machine-readable result, a typed schema
+//! (documented field by field in `docs/rating-json.md`). It is written with
+//! sorted keys and read back by `forms` (last period's values).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{DiagnosticView, PlanRow, Report};
+
+/// The whole document.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RatingJson {
+    pub region: String,
+    /// `2026-Q1`.
+    pub period: String,
+    /// «1 квартал 2026 г.».
+    pub period_label: String,
+    pub year: i32,
+    pub methodology: String,
+    pub total: u32,
+    pub total_max: u32,
+    /// `red` | `yellow` | `green` (the methodology's band ids).
+    pub band: String,
+    pub year_target: Option<u32>,
+    pub targets: Vec<TargetJson>,
+    /// Components without data.
+    pub incomplete: usize,
+    /// The value of every code read.
+    pub values: BTreeMap<String, u64>,
+    pub components: Vec<ComponentJson>,
+    pub diagnostics: Vec<DiagnosticJson>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TargetJson {
+    pub year: i32,
+    pub target: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ComponentJson {
+    pub id: String,
+    pub label: String,
+    pub name: String,
+    /// `audience` | `transactional`.
+    pub kind: String,
+    pub points: Option<u32>,
+    pub max: u32,
+    pub required: Option<u32>,
+    /// `met` | `below` | `no_data` | `no_requirement`.
+    pub status: String,
+    pub status_label: String,
+    pub reason: String,
+    pub combinations: Vec<String>,
+    pub indicators: Vec<IndicatorJson>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IndicatorJson {
+    pub code: String,
+    pub measure: String,
+    pub name: String,
+    pub unit: String,
+    pub criterion: Option<String>,
+    pub value: Option<u64>,
+    pub base: Option<u64>,
+    pub share_percent: Option<f64>,
+    pub share_exact: Option<[u64; 2]>,
+    pub threshold: String,
+    pub target: Option<u64>,
+    pub gap: Option<u64>,
+    pub levels: Vec<LevelJson>,
+    pub responsible: Vec<String>,
+    pub missing: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LevelJson {
+    pub threshold: String,
+    pub points: u32,
+    pub count: Option<u64>,
+    pub gap: Option<u64>,
+    pub reached: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DiagnosticJson {
+    /// `error` | `warning`.
+    pub severity: String,
+    pub file: String,
+    pub sheet: String,
+    pub cell: String,
+    pub message: String,
+}
+
+/// A serde enum's name (`met`, `audience`) as the JSON writes it.
+fn name_of<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+impl RatingJson {
+    pub fn new(r: &Report) -> RatingJson {
+        RatingJson {
+            region: r.meta.region.clone(),
+            period: r.meta.period.clone(),
+            period_label: r.meta.period_label.clone(),
+            year: r.meta.year,
+            methodology: r.meta.methodology.clone(),
+            total: r.summary.total,
+            total_max: r.summary.total_max,
+            band: r.summary.band.id.clone(),
+            year_target: r.summary.year_target,
+            targets: r
+                .targets
+                .iter()
+                .map(|t| TargetJson {
+                    year: t.year,
+                    target: t.target,
+                })
+                .collect(),
+            incomplete: r.summary.incomplete,
+            values: r.values(),
+            components: r
+                .components
+                .iter()
+                .map(|c| ComponentJson {
+                    id: c.id.clone(),
+                    label: c.label.clone(),
+                    name: c.name.clone(),
+                    kind: name_of(&c.kind),
+                    points: c.points,
+                    max: c.max,
+                    required: c.required,
+                    status: name_of(&c.status),
+                    status_label: c.status_label.clone(),
+                    reason: c.reason.clone(),
+                    combinations: c.combinations.clone(),
+                    indicators: c.rows.iter().map(indicator).collect(),
+                })
+                .collect(),
+            diagnostics: r.diagnostics.iter().map(diagnostic).collect(),
+        }
+    }
+}
+
+fn indicator(r: &PlanRow) -> IndicatorJson {
+    IndicatorJson {
+        code: r.code.clone(),
+        measure: r.id.clone(),
+        name: r.name.clone(),
+        unit: r.unit.clone(),
+        criterion: r.criterion.clone(),
+        value: r.value,
+        base: r.base,
+        share_percent: r.share_percent.map(|p| (p * 100.0).round() / 100.0),
+        share_exact: r.share_exact,
+        threshold: r.threshold.clone(),
+        target: r.target,
+        gap: r.gap,
+        levels: r
+            .levels
+            .iter()
+            .map(|l| LevelJson {
+                threshold: l.threshold.clone(),
+                points: l.points,
+                count: l.count,
+                gap: l.gap,
+                reached: l.reached,
+            })
+            .collect(),
+        responsible: r.responsible.clone(),
+        missing: r.missing.clone(),
+    }
+}
+
+fn diagnostic(d: &DiagnosticView) -> DiagnosticJson {
+    DiagnosticJson {
+        severity: name_of(&d.severity),
+        file: d.file.clone(),
+        sheet: d.sheet.clone(),
+        cell: d.cell.clone(),
+        message: d.message.clone(),
+    }
+}

@@ -1,0 +1,418 @@
+//! The view model: every figure and text a renderer shows, computed and
+//! formatted once. Renderers (deck, workbook, packs, JSON) only lay it out.
+//!
+//! - [`Report`] — the region's report: meta, summary, components with
+//!   their plan rows ([`component`]), last year's results, sources,
+//!   diagnostics, the bodies with their rows ([`bodies`]), the ranking of
+//!   regions ([`ranking`]);
+//! - [`json`] — `rating.json`, a typed schema over the report.
+
+pub mod bodies;
+pub mod component;
+pub mod json;
+pub mod ranking;
+
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::ingest::Inputs;
+use crate::ingest::regions::RegionsTable;
+use crate::methodology::Methodology;
+use crate::rating::Rating;
+use crate::region::Region;
+pub use bodies::{BodyRole, BodyRow, BodyView, ComponentBrief};
+pub use component::{Bullet, ComponentView, CriterionView, LevelView, PartView, PlanRow, ScaleRow};
+pub use ranking::{FederalRanking, RankRow, Ranking};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Meta {
+    pub region: String,
+    /// «Забайкальского края».
+    pub region_genitive: String,
+    /// `2026-Q1`.
+    pub period: String,
+    /// «1 квартал 2026 г.».
+    pub period_label: String,
+    pub year: i32,
+    pub meeting_title: String,
+    /// «16 апреля 2026 г.», empty when no date is set.
+    pub meeting_date_label: String,
+    /// The document date (meeting date, or the last day of the period).
+    pub document_date: (i32, u8, u8),
+    pub methodology: String,
+    pub goal: String,
+    pub tasks: Vec<String>,
+    /// The default deadline of the plan: «31 декабря 2026 г.».
+    pub deadline: String,
+    /// Who signs the letters (`[meeting] secretary`), empty when not set.
+    pub secretary: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BandView {
+    pub id: String,
+    /// «менее 26», «26–50».
+    pub label: String,
+    /// The zone's name: «красная зона» (the id when it is not a colour
+    /// the tool knows).
+    pub name: String,
+    pub from: u32,
+    pub to: u32,
+    pub color: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub total: u32,
+    pub total_max: u32,
+    pub band: BandView,
+    pub year_target: Option<u32>,
+    /// Points still needed to the year's target.
+    pub target_gap: Option<u32>,
+    pub incomplete: usize,
+    /// «Рассчитаны 4 из 4 компонентов» or «нет данных по 1 компоненту».
+    pub completeness: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetView {
+    pub year: i32,
+    pub target: u32,
+    pub current: bool,
+}
+
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PastMeasureView {
+    pub title: String,
+    pub status: crate::region::MeasureStatus,
+    pub status_label: String,
+    pub responsible: Vec<String>,
+    pub responsible_text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ResultsView {
+    pub year: i32,
+    pub measures: Vec<PastMeasureView>,
+}
+
+/// A value read, with its cell, for the «Источники» table.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceRow {
+    pub code: String,
+    pub name: String,
+    pub unit: String,
+    pub value: u64,
+    pub value_text: String,
+    pub file: String,
+    pub sheet: String,
+    pub cell: String,
+    pub body: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DiagnosticView {
+    pub severity: Severity,
+    pub severity_label: String,
+    pub file: String,
+    pub sheet: String,
+    pub cell: String,
+    pub message: String,
+}
+
+/// What a body answers for in one plan row.
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub meta: Meta,
+    pub summary: Summary,
+    pub targets: Vec<TargetView>,
+    pub bands: Vec<BandView>,
+    pub components: Vec<ComponentView>,
+    pub results: Option<ResultsView>,
+    pub sources: Vec<SourceRow>,
+    pub diagnostics: Vec<DiagnosticView>,
+    /// Every responsible body (from `region.toml` and the plan's rows), in
+    /// the registry's order, with its rows.
+    pub bodies: Vec<BodyView>,
+    /// The ranking of regions (`regions.xlsx`), the region marked.
+    pub ranking: Option<Ranking>,
+}
+
+/// What the report is built from.
+pub struct ReportInputs<'a> {
+    pub methodology: &'a Methodology,
+    pub region: &'a Region,
+    pub inputs: &'a Inputs,
+    pub rating: &'a Rating,
+    /// `regions.xlsx`, when there is one.
+    pub regions: Option<&'a RegionsTable>,
+}
+
+/// «красная зона» for the colour ids of the methodology.
+fn band_name(id: &str) -> String {
+    match id {
+        "red" => "красная зона".into(),
+        "yellow" => "жёлтая зона".into(),
+        "green" => "зелёная зона".into(),
+        other => other.into(),
+    }
+}
+
+fn band_view(b: &crate::methodology::ColourBand) -> BandView {
+    BandView {
+        id: b.id.clone(),
+        label: b.label.clone(),
+        name: band_name(&b.id),
+        from: b.from,
+        to: b.to,
+        color: b.color.clone(),
+    }
+}
+
+impl Report {
+    pub fn build(src: &ReportInputs<'_>) -> Report {
+        let meta = meta(src);
+        let deadline = meta.deadline.clone();
+        let components: Vec<ComponentView> = src
+            .rating
+            .components
+            .iter()
+            .map(|c| component::component_view(src.methodology, src.region, src.inputs, c, &deadline))
+            .collect();
+        let bodies = bodies::bodies_view(src.region, &components, meta.year);
+        let ranking = src.regions.map(|t| Ranking::from_table(t, &meta.region));
+        Report {
+            summary: summary(src),
+            targets: src
+                .rating
+                .targets
+                .iter()
+                .map(|t| TargetView {
+                    year: t.year,
+                    target: t.target,
+                    current: t.year == meta.year,
+                })
+                .collect(),
+            bands: src.methodology.bands.iter().map(band_view).collect(),
+            results: results(src.region, meta.year),
+            sources: sources(src.methodology, src.inputs),
+            diagnostics: src
+                .inputs
+                .diagnostics
+                .iter()
+                .chain(&src.rating.diagnostics)
+                .map(diagnostic_view)
+                .collect(),
+            meta,
+            components,
+            bodies,
+            ranking,
+        }
+    }
+
+    /// The report cut to one body: its components with only its rows, the
+    /// sources those rows read, the diagnostics of those sources' files, and
+    /// the body alone in `bodies`. Totals, bands and targets stay the
+    /// region's (they are the context of the body's part).
+    pub fn for_body(&self, body: &BodyView) -> Report {
+        let ids = body.row_ids();
+        let components: Vec<ComponentView> = self
+            .components
+            .iter()
+            .filter_map(|c| {
+                let rows: Vec<PlanRow> = c
+                    .rows
+                    .iter()
+                    .filter(|r| ids.contains(&r.id.as_str()))
+                    .cloned()
+                    .collect();
+                (!rows.is_empty()).then(|| ComponentView { rows, ..c.clone() })
+            })
+            .collect();
+        let codes = body.codes();
+        let sources: Vec<SourceRow> = self
+            .sources
+            .iter()
+            .filter(|s| codes.contains(&s.code))
+            .cloned()
+            .collect();
+        let files: Vec<&str> = sources.iter().map(|s| s.file.as_str()).collect();
+        let diagnostics = self
+            .diagnostics
+            .iter()
+            .filter(|d| !d.file.is_empty() && files.contains(&d.file.as_str()))
+            .cloned()
+            .collect();
+        Report {
+            meta: self.meta.clone(),
+            summary: self.summary.clone(),
+            targets: self.targets.clone(),
+            bands: self.bands.clone(),
+            components,
+            results: None,
+            sources,
+            diagnostics,
+            bodies: vec![body.clone()],
+            ranking: None,
+        }
+    }
+
+    /// A body by slug.
+    pub fn body(&self, slug: &str) -> Option<&BodyView> {
+        self.bodies.iter().find(|b| b.slug == slug)
+    }
+
+    /// The value of every code read (first occurrence).
+    pub fn values(&self) -> std::collections::BTreeMap<String, u64> {
+        let mut map = std::collections::BTreeMap::new();
+        for s in &self.sources {
+            map.entry(s.code.clone()).or_insert(s.value);
+        }
+        map
+    }
+
+    /// `out/rating.json`: the machine-readable result.
+    pub fn rating_json(&self) -> json::RatingJson {
+        json::RatingJson::new(self)
+    }
+}
+
+fn meta(src: &ReportInputs<'_>) -> Meta {
+    let (region, rating) = (src.region, src.rating);
+    let region_name = region
+        .region
+        .clone()
+        .or_else(|| src.inputs.region.as_ref().map(|r| r.0.clone()))
+        .unwrap_or_else(|| "Регион не указан".into());
+    let genitive = region.region_genitive.clone().unwrap_or_else(|| region_name.clone());
+    let year = rating.year;
+    let meeting_date = region.meeting_date();
+    Meta {
+        meeting_title: region.meeting.title.clone().unwrap_or_else(|| {
+            format!("Заседание рабочей группы по внедрению и популяризации национального мессенджера на территории {genitive}")
+        }),
+        meeting_date_label: meeting_date.map(|(y, mo, d)| crate::fmt::date(y, mo, d)).unwrap_or_default(),
+        region: region_name,
+        region_genitive: genitive,
+        period: rating.period.code(),
+        period_label: rating.period.label(),
+        year,
+        document_date: meeting_date.unwrap_or_else(|| rating.period.last_day()),
+        methodology: src.methodology.title.clone(),
+        goal: region
+            .goal
+            .clone()
+            .unwrap_or_else(|| format!("ЦЕЛЬ на {year} год: массовое использование сервисов «МАХ» и Цифрового ID")),
+        tasks: if region.tasks.is_empty() {
+            vec![
+                "популяризация сервисов «МАХ» и обеспечение инфраструктуры приема Цифрового ID".into(),
+                "достижение показателя рейтинга внедрения «МАХ»".into(),
+            ]
+        } else {
+            region.tasks.clone()
+        },
+        deadline: crate::fmt::date(year, 12, 31),
+        secretary: region.meeting.secretary.clone().unwrap_or_default(),
+    }
+}
+
+fn summary(src: &ReportInputs<'_>) -> Summary {
+    let rating = src.rating;
+    let band = src
+        .methodology
+        .band_for(rating.total)
+        .or_else(|| src.methodology.bands.first())
+        .map(band_view)
+        .unwrap_or_else(|| BandView {
+            id: rating.band.clone(),
+            label: String::new(),
+            name: band_name(&rating.band),
+            from: 0,
+            to: rating.total_max,
+            color: "#5E6778".into(),
+        });
+    let scored = rating.components.len() - rating.incomplete;
+    let n = rating.components.len() as u64;
+    Summary {
+        total: rating.total,
+        total_max: rating.total_max,
+        band,
+        year_target: rating.year_target,
+        target_gap: rating.year_target.map(|t| t.saturating_sub(rating.total)),
+        incomplete: rating.incomplete,
+        completeness: if rating.incomplete == 0 {
+            format!(
+                "рассчитаны все {n} {}",
+                crate::fmt::plural(n, "компонент", "компонента", "компонентов")
+            )
+        } else {
+            format!(
+                "нет данных по {} из {n} компонентов: итог неполный (рассчитано {scored})",
+                rating.incomplete
+            )
+        },
+    }
+}
+
+fn results(region: &Region, year: i32) -> Option<ResultsView> {
+    (!region.results.measures.is_empty()).then(|| ResultsView {
+        year: region.results.year.unwrap_or(year - 1),
+        measures: region
+            .results
+            .measures
+            .iter()
+            .map(|p| PastMeasureView {
+                title: p.title.clone(),
+                status: p.status,
+                status_label: p.status.label().into(),
+                responsible_text: p.responsible.list().join(", "),
+                responsible: p.responsible.list(),
+            })
+            .collect(),
+    })
+}
+
+fn sources(m: &Methodology, inputs: &Inputs) -> Vec<SourceRow> {
+    inputs
+        .observations
+        .iter()
+        .map(|o| {
+            let def = m.indicator(&o.code);
+            SourceRow {
+                code: o.code.clone(),
+                name: o
+                    .name
+                    .clone()
+                    .or_else(|| def.map(|d| d.name.clone()))
+                    .unwrap_or_default(),
+                unit: def.map(|d| d.unit.clone()).unwrap_or_default(),
+                value: o.value,
+                value_text: crate::fmt::int(o.value),
+                file: o.location.file.clone(),
+                sheet: o.location.sheet.clone().unwrap_or_default(),
+                cell: o.location.cell.clone().unwrap_or_default(),
+                body: o.body.clone().unwrap_or_default(),
+                source: o
+                    .source
+                    .clone()
+                    .or_else(|| def.map(|d| d.source.clone()))
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+fn diagnostic_view(d: &Diagnostic) -> DiagnosticView {
+    let loc = d.location.clone();
+    DiagnosticView {
+        severity: d.severity,
+        severity_label: d.severity.label().into(),
+        file: loc.as_ref().map(|l| l.file.clone()).unwrap_or_default(),
+        sheet: loc.as_ref().and_then(|l| l.sheet.clone()).unwrap_or_default(),
+        cell: loc.as_ref().and_then(|l| l.cell.clone()).unwrap_or_default(),
+        message: d.message.clone(),
+    }
+}

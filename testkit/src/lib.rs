@@ -1,0 +1,10 @@
+//! Test-only code of max-rating, kept out of the product: used by the
+//! integration tests, the benchmarks and the examples.
+//!
+//! - [`synth`] — synthetic regions with realistic figures, deterministic
+//!   from a seed, written as inputs folders;
+//! - [`book`] — a workbook read back with its values and formulas, and an
+//!   evaluator that checks every formula computes its stored result.
+
+pub mod book;
+pub mod synth;

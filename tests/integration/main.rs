@@ -1,0 +1,16 @@
+//! The integration tests, one binary: the command line, the outputs read
+//! back (PDF text, workbook values and formulas), the hostile-input corpus.
+
+mod atomic;
+mod batch;
+mod cli;
+
+mod deck;
+mod forms;
+mod hostile;
+mod ingest;
+mod packs;
+mod rating_seed;
+mod synth;
+mod watch;
+mod workbook;
