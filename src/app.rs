@@ -62,6 +62,12 @@ pub enum AppError {
     Output { path: PathBuf, source: std::io::Error },
     #[error("{} — это файл, а не папка: укажите для результатов папку (--out ПАПКА)", .0.display())]
     OutNotDir(PathBuf),
+    #[error(
+        "папка результатов {} внутри папки форм {}: следующая сборка прочла бы свои же результаты как формы — укажите --out вне её",
+        .out.display(),
+        .submissions.display()
+    )]
+    OutInsideSubmissions { out: PathBuf, submissions: PathBuf },
     #[error("файлы уже существуют (добавьте --force, чтобы перезаписать): {}", .0.join(", "))]
     Exists(Vec<String>),
     #[error(
@@ -95,6 +101,7 @@ impl AppError {
             AppError::Data(_) => exit::DATA,
             AppError::Output { .. } | AppError::OutNotDir(_) | AppError::Exists(_) => exit::OUTPUT,
             AppError::Busy { .. } => exit::BUSY,
+            AppError::OutInsideSubmissions { .. } => exit::USAGE,
             AppError::Threads(_) => exit::SYSTEM,
         }
     }

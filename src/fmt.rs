@@ -3,7 +3,7 @@
 //! Typst and Excel viewers have no Russian locale of their own: every string
 //! a reader sees is formatted here, once, in the view model.
 
-use crate::num::Ratio;
+use crate::num::{Ratio, Threshold};
 
 /// The thousands separator: a narrow no-break space (U+202F).
 pub const THIN_NBSP: char = '\u{202F}';
@@ -46,6 +46,42 @@ fn group_digits(digits: &str) -> String {
 pub fn percent(r: &Ratio, digits: u32) -> String {
     let (scaled, scale) = r.percent_rounded(digits);
     decimal(scaled, scale) + "%"
+}
+
+/// The most decimals a share is shown with.
+const MAX_SHARE_DIGITS: u32 = 12;
+
+/// The number of decimals (at least `digits`) at which a share shown in
+/// percent lies on the same side of every one of `thresholds` as the exact
+/// share, however the last digit is rounded (down, up or half up): 49,998%
+/// is never shown as 50% against «≥ 50%», nor 10,0001% as 10% against
+/// «> 10%».
+pub fn share_digits(share: &Ratio, digits: u32, thresholds: &[Threshold]) -> u32 {
+    (digits..=MAX_SHARE_DIGITS.max(digits))
+        .find(|&k| {
+            let (lo, hi, scale) = share.percent_bounds(k);
+            let as_share = |scaled: u128| Ratio::new(scaled, scale * 100);
+            thresholds.iter().all(|t| {
+                let exact = t.is_met_by(share);
+                [lo, hi]
+                    .iter()
+                    .all(|&v| as_share(v).is_some_and(|r| t.is_met_by(&r) == exact))
+            })
+        })
+        .unwrap_or(MAX_SHARE_DIGITS.max(digits))
+}
+
+/// A share in percent with at least `digits` decimals and as many more as
+/// it takes to stay on the exact share's side of each threshold
+/// ([`share_digits`]); trailing zeros dropped: `23,5%`, `49,998%`.
+pub fn share(share: &Ratio, digits: u32, thresholds: &[Threshold]) -> String {
+    percent(share, share_digits(share, digits, thresholds))
+}
+
+/// The share in percent as [`share`] shows it, as a number (for JSON).
+pub fn share_value(share: &Ratio, digits: u32, thresholds: &[Threshold]) -> f64 {
+    let (scaled, scale) = share.percent_rounded(share_digits(share, digits, thresholds));
+    scaled as f64 / scale as f64
 }
 
 /// `scaled / scale` as a decimal with comma, trailing zeros dropped.
@@ -168,6 +204,31 @@ mod tests {
         assert_eq!(percent(&Ratio::share(1, 2).unwrap(), 1), "50%");
         assert_eq!(percent(&Ratio::parse_percent("2.5").unwrap(), 1), "2,5%");
         assert_eq!(percent(&Ratio::share(150_964, 691_417).unwrap(), 1), "21,8%");
+    }
+
+    fn t(pct: &str, inclusive: bool) -> Threshold {
+        Threshold {
+            value: Ratio::parse_percent(pct).unwrap(),
+            inclusive,
+        }
+    }
+
+    #[test]
+    fn shares_stay_on_their_side_of_the_thresholds() {
+        let ge50 = [t("50", true)];
+        assert_eq!(share(&Ratio::share(15_000, 30_001).unwrap(), 1, &ge50), "49,998%");
+        assert_eq!(share(&Ratio::share(15_000, 30_000).unwrap(), 1, &ge50), "50%");
+        assert_eq!(share(&Ratio::share(15_001, 30_000).unwrap(), 1, &ge50), "50%");
+        assert_eq!(share(&Ratio::share(1_433, 28_672).unwrap(), 1, &[t("5", true)]), "4,998%");
+        let k1 = [t("2.5", true), t("5", true), t("10", false)];
+        assert_eq!(share(&Ratio::share(69_142, 691_417).unwrap(), 1, &k1), "10,00004%");
+        assert_eq!(share(&Ratio::share(69_141, 691_417).unwrap(), 1, &k1), "10%");
+        // Exactly at a strict threshold: 10% does not meet «> 10%», nor does «10%».
+        assert_eq!(share(&Ratio::share(100, 1_000).unwrap(), 1, &k1), "10%");
+        // Far from every threshold: one decimal, as always.
+        assert_eq!(share(&Ratio::share(14_670, 62_372).unwrap(), 1, &ge50), "23,5%");
+        assert_eq!(share(&Ratio::share(22_471, 691_417).unwrap(), 2, &k1), "3,25%");
+        assert_eq!(share_value(&Ratio::share(15_000, 30_001).unwrap(), 2, &ge50), 49.998);
     }
 
     #[test]

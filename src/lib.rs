@@ -24,4 +24,5 @@ pub mod rating;
 pub mod region;
 pub mod render;
 pub mod report;
+pub mod tomlerr;
 pub mod watcher;

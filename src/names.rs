@@ -32,6 +32,33 @@ pub fn same(a: &str, b: &str) -> bool {
     key(a) == key(b)
 }
 
+/// The edit distance (Levenshtein, in characters) between two words.
+pub fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The candidate nearest to `word`, when it is near enough to be a typo
+/// (at most a third of the word's letters differ, at least one).
+pub fn nearest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(1);
+    candidates
+        .iter()
+        .map(|c| (distance(word, c), *c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, c)| (*d, c.len()))
+        .map(|(_, c)| c)
+}
+
 fn is_quote(c: char) -> bool {
     matches!(c, '«' | '»' | '"' | '\'' | '“' | '”' | '„' | '‘' | '’')
 }
@@ -43,6 +70,15 @@ fn is_dash(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nearest_names() {
+        assert_eq!(distance("perod", "period"), 1);
+        assert_eq!(distance("", "abc"), 3);
+        assert_eq!(nearest("perod", &["region", "period"]), Some("period"));
+        assert_eq!(nearest("k2.mfc.visitor", &["k2.mfc.visitors", "k2.mfc.notified_users"]), Some("k2.mfc.visitors"));
+        assert_eq!(nearest("zzz", &["region", "period"]), None);
+    }
 
     #[test]
     fn one_rule_for_every_name() {

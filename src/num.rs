@@ -104,6 +104,17 @@ impl Ratio {
     }
 }
 
+impl Ratio {
+    /// The value in percent at `digits` decimals, rounded down and up:
+    /// `(floor, ceil, 10^digits)` as scaled integers.
+    pub fn percent_bounds(&self, digits: u32) -> (u128, u128, u128) {
+        let scale = 10u128.pow(digits);
+        let n = self.num * 100 * scale;
+        let q = n / self.den;
+        (q, if n % self.den == 0 { q } else { q + 1 }, scale)
+    }
+}
+
 impl Ord for Ratio {
     fn cmp(&self, other: &Self) -> Ordering {
         (self.num * other.den).cmp(&(other.num * self.den))
@@ -139,6 +150,15 @@ impl Threshold {
         let lhs = count as u128 * self.value.denom();
         let rhs = self.value.numer() * base as u128;
         if self.inclusive { lhs >= rhs } else { lhs > rhs }
+    }
+
+    /// Whether a share meets the threshold.
+    pub fn is_met_by(&self, share: &Ratio) -> bool {
+        match share.cmp(&self.value) {
+            Ordering::Greater => true,
+            Ordering::Equal => self.inclusive,
+            Ordering::Less => false,
+        }
     }
 
     /// The smallest count `n` with `n / base` meeting the threshold:

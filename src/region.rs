@@ -14,7 +14,7 @@ use crate::layout::REGION_FILE;
 pub enum RegionError {
     #[error("не удалось прочитать {path}: {}", crate::diag::io_reason(.source))]
     Io { path: String, source: std::io::Error },
-    #[error("{path}: ошибка в файле плана региона: {message}")]
+    #[error("{message}")]
     Syntax { path: String, message: String },
     #[error("{path}: {message}")]
     Invalid { path: String, message: String },
@@ -171,7 +171,7 @@ impl Region {
     pub fn parse(text: &str, origin: &str) -> Result<Region, RegionError> {
         let r: Region = toml::from_str(text).map_err(|e| RegionError::Syntax {
             path: origin.to_string(),
-            message: e.to_string(),
+            message: crate::tomlerr::describe(origin, text, &e),
         })?;
         if let Some(p) = &r.period
             && crate::ingest::Period::parse(p).is_none()

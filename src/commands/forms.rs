@@ -6,6 +6,9 @@ use max_rating::app::exit;
 use max_rating::pipeline::Sources;
 
 pub fn run(sources: &Sources, out: &Path, period: Option<&str>) -> u8 {
+    if let Err(e) = max_rating::pipeline::refuse_out_in_submissions(sources, out) {
+        return super::fail(&e);
+    }
     let files = match max_rating::forms::blank_forms(sources, out, period) {
         Ok(f) => f,
         Err(e) => return super::fail(&e),

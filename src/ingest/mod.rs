@@ -1,6 +1,9 @@
 //! Ingest: the ministries' workbooks → checked values, each with the file,
 //! sheet and cell it came from.
 
+mod accept;
+pub mod codes;
+mod collect;
 pub mod ods_scan;
 pub mod period;
 pub mod regions;
@@ -14,10 +17,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::diag::{Diagnostic, Location, quoted};
-use crate::methodology::{IndicatorKind, Methodology};
+use crate::diag::{Diagnostic, Location};
+use crate::methodology::Methodology;
 pub use period::Period;
-use value::{CellValue, Decimal};
+pub use accept::MAX_COUNT;
+pub use collect::{MAX_ROW_DIAGNOSTICS, UNKNOWN_CODES_LISTED, collect};
 pub use workbook::{Format, Submission};
 
 use crate::layout::SUBMISSIONS_DIR;
@@ -59,7 +63,9 @@ pub struct Inputs {
     /// The value of each code (the first accepted one).
     pub values: BTreeMap<String, Observation>,
     pub region: Option<(String, Location)>,
-    pub period: Option<(Period, Location)>,
+    /// The period of the forms, its cell, and how a date written there was
+    /// understood.
+    pub period: Option<(Period, Location, Option<String>)>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -85,13 +91,20 @@ pub enum IngestError {
 }
 
 /// Lists the workbook files under `dir`, sorted, skipping lock files (`~$*`)
-/// and hidden files; other files are reported as warnings.
+/// and hidden files; other files are reported as warnings, and so are
+/// entries that are not regular files (pipes, sockets, devices), dangling
+/// links and links that lead back into a folder already read. `seen` holds
+/// the folders read (canonical paths).
 fn list_workbooks(
     root: &Path,
     dir: &Path,
+    seen: &mut Vec<PathBuf>,
     out: &mut Vec<(PathBuf, Format)>,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<(), IngestError> {
+    if let Ok(canon) = dir.canonicalize() {
+        seen.push(canon);
+    }
     let entries = std::fs::read_dir(dir).map_err(|source| IngestError::Io {
         path: dir.to_path_buf(),
         source,
@@ -106,8 +119,25 @@ fn list_workbooks(
         if name.starts_with("~$") || name.starts_with('.') {
             continue;
         }
-        if path.is_dir() {
-            list_workbooks(root, &path, out, diags)?;
+        let skip = |diags: &mut Vec<Diagnostic>, why: &str| {
+            diags.push(Diagnostic::warning(Some(Location::file(relative(root, &path))), why));
+        };
+        // Follows a link; a dangling one has no metadata.
+        let Ok(meta) = std::fs::metadata(&path) else {
+            skip(diags, "ссылка никуда не ведёт (файл или папка, на которые она указывает, не найдены) — пропущена");
+            continue;
+        };
+        if meta.is_dir() {
+            let canon = path.canonicalize().unwrap_or_else(|_| path.clone());
+            if seen.iter().any(|s| s.starts_with(&canon)) {
+                skip(diags, "папка уже прочитана: символическая ссылка ведёт в неё повторно (цикл) — пропущена");
+                continue;
+            }
+            list_workbooks(root, &path, seen, out, diags)?;
+            continue;
+        }
+        if !meta.is_file() {
+            skip(diags, "это не обычный файл (канал, сокет или устройство) — пропущен");
             continue;
         }
         let ext = path
@@ -119,10 +149,7 @@ fn list_workbooks(
             None => {
                 let lower = name.to_lowercase();
                 if !(lower.starts_with("readme") || lower.ends_with(".md") || lower.ends_with(".txt")) {
-                    diags.push(Diagnostic::warning(
-                        Some(Location::file(relative(root, &path))),
-                        "файл пропущен: ожидалась книга .xlsx, .xlsm, .xls, .xlsb или .ods",
-                    ));
+                    skip(diags, "файл пропущен: ожидалась книга .xlsx, .xlsm, .xls, .xlsb или .ods");
                 }
             }
         }
@@ -167,7 +194,7 @@ pub fn read_inputs(inputs: &Path, methodology: &Methodology) -> Result<Inputs, I
     let mut diagnostics = Vec::new();
     let mut files = Vec::new();
     if dir.is_dir() {
-        list_workbooks(inputs, &dir, &mut files, &mut diagnostics)?;
+        list_workbooks(inputs, &dir, &mut Vec::new(), &mut files, &mut diagnostics)?;
     }
     if files.is_empty() {
         diagnostics.push(Diagnostic::warning(
@@ -207,331 +234,3 @@ pub fn read_inputs(inputs: &Path, methodology: &Methodology) -> Result<Inputs, I
     Ok(inputs)
 }
 
-/// Checks the rows of the read submissions: codes, value types, conflicts,
-/// region and period agreement.
-pub fn collect(submissions: &[Submission], methodology: &Methodology) -> Inputs {
-    let mut out = Inputs::default();
-    for s in submissions {
-        if let Some((region, loc)) = &s.meta.region {
-            match &out.region {
-                None => out.region = Some((region.clone(), loc.clone())),
-                Some((r0, l0)) if !crate::names::same(r0, region) => out.diagnostics.push(Diagnostic::error(
-                    Some(loc.clone()),
-                    format!(
-                        "регион {} не совпадает с регионом {} в {l0}",
-                        quoted(region),
-                        quoted(r0)
-                    ),
-                )),
-                Some(_) => {}
-            }
-        }
-        if let Some((period, loc)) = &s.meta.period {
-            match &out.period {
-                None => out.period = Some((*period, loc.clone())),
-                Some((p0, l0)) if p0 != period => out.diagnostics.push(Diagnostic::error(
-                    Some(loc.clone()),
-                    format!(
-                        "период {} не совпадает с периодом {} в {l0}: все формы одной сборки должны быть за один период",
-                        period.label(),
-                        p0.label()
-                    ),
-                )),
-                Some(_) => {}
-            }
-        }
-        out.submissions.push(SubmissionInfo {
-            file: s.file.clone(),
-            sheet: s.sheet.clone(),
-            body: s.meta.body.as_ref().map(|b| b.0.clone()),
-            period: s.meta.period.as_ref().map(|p| p.0.code()),
-            date: s.meta.date.clone(),
-            author: s.meta.author.clone(),
-            rows: s.rows.len(),
-        });
-        // This file's row diagnostics, bounded (see `bound_row_diagnostics`).
-        let mut diags = Vec::new();
-        let mut unknown: Vec<&workbook::Row> = Vec::new();
-        for row in &s.rows {
-            if methodology.indicator(&row.code).is_none() {
-                unknown.push(row);
-                continue;
-            }
-            let Some(value) = accept(row, methodology, &mut diags) else {
-                continue;
-            };
-            let obs = Observation {
-                code: row.code.clone(),
-                value,
-                location: row.value_loc.clone(),
-                body: s.meta.body.as_ref().map(|b| b.0.clone()),
-                source: row.source.clone(),
-                name: row.name.clone(),
-            };
-            match out.values.get(&row.code) {
-                Some(first) if first.value != value => {
-                    diags.push(Diagnostic::error(
-                        Some(row.value_loc.clone()),
-                        format!(
-                            "код {} указан дважды с разными значениями: {} здесь и {} в {}",
-                            row.code,
-                            crate::fmt::int(value),
-                            crate::fmt::int(first.value),
-                            first.location
-                        ),
-                    ));
-                }
-                Some(first) => {
-                    diags.push(Diagnostic::warning(
-                        Some(row.value_loc.clone()),
-                        format!("код {} уже указан с тем же значением в {}", row.code, first.location),
-                    ));
-                    out.observations.push(obs);
-                }
-                None => {
-                    out.values.insert(row.code.clone(), obs.clone());
-                    out.observations.push(obs);
-                }
-            }
-        }
-        unknown_codes(&unknown, &mut out.diagnostics);
-        bound_row_diagnostics(diags, &mut out.diagnostics);
-    }
-    out
-}
-
-/// Unknown codes listed one by one up to this many per file; more are
-/// summarised in one warning.
-pub const UNKNOWN_CODES_LISTED: usize = 5;
-/// Row diagnostics shown per file; the rest are counted in one line.
-pub const MAX_ROW_DIAGNOSTICS: usize = 50;
-
-/// Warns about the rows of one file whose code is not in the catalogue: one
-/// warning per row when there are a few, else one warning that counts them
-/// and names the first ones with their cells.
-fn unknown_codes(rows: &[&workbook::Row], diags: &mut Vec<Diagnostic>) {
-    const HINT: &str = "ожидался код из справочника формы (например, k1.active_audience)";
-    if rows.len() <= UNKNOWN_CODES_LISTED {
-        for row in rows {
-            diags.push(Diagnostic::warning(
-                Some(row.value_loc.clone()),
-                format!("неизвестный код {}: {HINT} — строка не учтена", quoted(&row.code)),
-            ));
-        }
-        return;
-    }
-    let n = rows.len() as u64;
-    let first: Vec<String> = rows
-        .iter()
-        .take(UNKNOWN_CODES_LISTED)
-        .map(|r| match &r.value_loc.cell {
-            Some(cell) => format!("{} ({cell})", quoted(&r.code)),
-            None => quoted(&r.code),
-        })
-        .collect();
-    diags.push(Diagnostic::warning(
-        Some(Location {
-            cell: None,
-            ..rows[0].value_loc.clone()
-        }),
-        format!(
-            "{} {} {} — строки не учтены; первые: {}; {HINT}",
-            crate::fmt::int(n),
-            crate::fmt::plural(n, "неизвестный", "неизвестных", "неизвестных"),
-            crate::fmt::plural(n, "код", "кода", "кодов"),
-            first.join(", ")
-        ),
-    ));
-}
-
-/// Keeps the first [`MAX_ROW_DIAGNOSTICS`] diagnostics of one file and
-/// counts the rest in one closing line (an error when any of them is), so
-/// that a sheet of thousands of bad rows gives a readable list.
-fn bound_row_diagnostics(mut file_diags: Vec<Diagnostic>, diags: &mut Vec<Diagnostic>) {
-    if file_diags.len() <= MAX_ROW_DIAGNOSTICS {
-        diags.append(&mut file_diags);
-        return;
-    }
-    let rest = file_diags.split_off(MAX_ROW_DIAGNOSTICS);
-    let errors = rest.iter().filter(|d| d.is_error()).count() as u64;
-    let warnings = rest.len() as u64 - errors;
-    let loc = rest[0].location.as_ref().map(|l| Location {
-        cell: None,
-        ..l.clone()
-    });
-    diags.append(&mut file_diags);
-    let mut parts = Vec::new();
-    if errors > 0 {
-        parts.push(crate::fmt::count(errors, "ошибка", "ошибки", "ошибок"));
-    }
-    if warnings > 0 {
-        parts.push(crate::fmt::count(
-            warnings,
-            "предупреждение",
-            "предупреждения",
-            "предупреждений",
-        ));
-    }
-    let msg = format!(
-        "и ещё {} в этом файле (показаны первые {MAX_ROW_DIAGNOSTICS})",
-        parts.join(" и ")
-    );
-    diags.push(if errors > 0 {
-        Diagnostic::error(loc, msg)
-    } else {
-        Diagnostic::warning(loc, msg)
-    });
-}
-
-/// Checks one row's value against its code's kind; `None` when the value
-/// does not count (with a diagnostic, except for a blank = not submitted).
-fn accept(row: &workbook::Row, m: &Methodology, diags: &mut Vec<Diagnostic>) -> Option<u64> {
-    let loc = Some(row.value_loc.clone());
-    let def = m.indicator(&row.code)?;
-    match (&row.value, def.kind) {
-        (CellValue::Empty, _) => None,
-        (CellValue::Error(e), _) => {
-            diags.push(Diagnostic::error(
-                loc,
-                format!("ошибка формулы {e}: ожидалось число ({}, {})", def.name, def.unit),
-            ));
-            None
-        }
-        (CellValue::Text(t), IndicatorKind::Flag) => match t.to_lowercase().as_str() {
-            "да" | "yes" | "запущен" | "запущено" => Some(1),
-            "нет" | "no" | "не запущен" | "не запущено" => Some(0),
-            _ => {
-                diags.push(Diagnostic::warning(
-                    loc,
-                    format!(
-                        "ожидалось 1/0 или «да»/«нет», найдено {} — значение не учтено",
-                        quoted(t)
-                    ),
-                ));
-                None
-            }
-        },
-        (CellValue::Bool(b), IndicatorKind::Flag) => Some(u64::from(*b)),
-        (CellValue::Number { value, percent }, IndicatorKind::Flag) => match (value.as_integer(), percent) {
-            (Some(v @ (0 | 1)), false) => Some(v as u64),
-            _ => {
-                diags.push(Diagnostic::error(
-                    loc,
-                    format!(
-                        "ожидалось 1 (запущен) или 0 (не запущен), найдено {}",
-                        show(value, *percent)
-                    ),
-                ));
-                None
-            }
-        },
-        (CellValue::Text(t), IndicatorKind::Count) if value::is_oversized_number(t) => {
-            diags.push(Diagnostic::error(
-                loc,
-                format!(
-                    "значение {} больше допустимого {} — вероятно, ошибка ввода",
-                    quoted(t),
-                    crate::fmt::int(MAX_COUNT)
-                ),
-            ));
-            None
-        }
-        (CellValue::Text(t), IndicatorKind::Count) => {
-            diags.push(Diagnostic::warning(
-                loc,
-                format!(
-                    "ожидалось число ({}, {}), найдено {} — значение считается непредставленным",
-                    def.name,
-                    def.unit,
-                    quoted(t)
-                ),
-            ));
-            None
-        }
-        (CellValue::Bool(b), IndicatorKind::Count) => {
-            diags.push(Diagnostic::error(
-                loc,
-                format!(
-                    "ожидалось целое число ≥ 0, найдено логическое значение {}",
-                    if *b { "ИСТИНА" } else { "ЛОЖЬ" }
-                ),
-            ));
-            None
-        }
-        (CellValue::Date(_), _) => {
-            diags.push(Diagnostic::error(
-                loc,
-                format!("ожидалось число ({}), найдена дата — проверьте формат ячейки", def.unit),
-            ));
-            None
-        }
-        (CellValue::Number { value, percent }, IndicatorKind::Count) => {
-            let whole = value.as_integer();
-            if *percent {
-                diags.push(Diagnostic::error(
-                    loc,
-                    format!(
-                        "ожидалось количество ({}), найден процент {} — укажите число, а не долю",
-                        def.unit,
-                        show(value, true)
-                    ),
-                ));
-                None
-            } else if value.mantissa < 0 {
-                diags.push(Diagnostic::error(
-                    loc,
-                    format!(
-                        "ожидалось целое число ≥ 0, найдено отрицательное {}",
-                        show(value, false)
-                    ),
-                ));
-                None
-            } else if whole.is_none() {
-                diags.push(Diagnostic::error(
-                    loc,
-                    format!(
-                        "ожидалось целое число ({}), найдено дробное {}",
-                        def.unit,
-                        show(value, false)
-                    ),
-                ));
-                None
-            } else {
-                let v = whole.unwrap_or(0);
-                if v > MAX_COUNT as i128 {
-                    diags.push(Diagnostic::error(
-                        loc,
-                        format!(
-                            "значение {} больше допустимого {} — вероятно, ошибка ввода",
-                            show(value, false),
-                            crate::fmt::int(MAX_COUNT)
-                        ),
-                    ));
-                    None
-                } else {
-                    Some(v as u64)
-                }
-            }
-        }
-    }
-}
-
-/// The largest count accepted (10^10: more than the world's population).
-pub const MAX_COUNT: u64 = 10_000_000_000;
-
-fn show(d: &Decimal, percent: bool) -> String {
-    if percent {
-        let p = Decimal {
-            mantissa: d.mantissa,
-            scale: d.scale.saturating_sub(2),
-        };
-        let s = if d.scale >= 2 {
-            p.to_string()
-        } else {
-            format!("{}", d.to_f64() * 100.0)
-        };
-        format!("«{}%»", s.replace('.', ","))
-    } else {
-        format!("«{}»", d.to_string().replace('.', ","))
-    }
-}

@@ -117,6 +117,19 @@ impl Serialize for Period {
     }
 }
 
+/// A date typed as text: `01.03.2026`, `1.3.2026`, `2026-03-01`.
+pub fn parse_date_text(text: &str) -> Option<(i32, u8, u8)> {
+    let t = text.trim();
+    let parts: Vec<&str> = t.split(['.', '-', '/']).collect();
+    let (y, m, d) = match parts.as_slice() {
+        [d, m, y] if y.len() == 4 && d.len() <= 2 => (*y, *m, *d),
+        [y, m, d] if y.len() == 4 && d.len() <= 2 && m.len() <= 2 => (*y, *m, *d),
+        _ => return None,
+    };
+    let (y, m, d): (i32, u8, u8) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    ((2000..=2100).contains(&y) && (1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)).then_some((y, m, d))
+}
+
 pub fn days_in_month(year: i32, month: u8) -> u8 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -176,6 +189,15 @@ mod tests {
         assert_eq!(Period::Quarter { year: 2026, quarter: 1 }.label(), "1 квартал 2026 г.");
         assert_eq!(Period::Month { year: 2026, month: 3 }.label(), "март 2026 г.");
         assert_eq!(Period::Quarter { year: 2026, quarter: 1 }.last_day(), (2026, 3, 31));
+    }
+
+    #[test]
+    fn dates_as_text() {
+        assert_eq!(parse_date_text("01.03.2026"), Some((2026, 3, 1)));
+        assert_eq!(parse_date_text("2026-03-31"), Some((2026, 3, 31)));
+        assert_eq!(parse_date_text("31.02.2026"), None);
+        assert_eq!(parse_date_text("2026-03"), None);
+        assert_eq!(parse_date_text("2026-Q1"), None);
     }
 
     #[test]

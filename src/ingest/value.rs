@@ -55,7 +55,7 @@ impl Decimal {
         // A whole number stays a number however large (a huge count is then
         // refused by range, not mistaken for text); the tolerance is relative
         // and tight, so that 1 000 000 000,5 is not taken for a whole number.
-        if r.abs() < 1e30 && (f - r).abs() <= 1e-12 * r.abs().max(1.0) {
+        if r.abs() < 1e38 && (f - r).abs() <= 1e-12 * r.abs().max(1.0) {
             return Some(Decimal::integer(r as i128));
         }
         if f.abs() >= MAX_ABS as f64 {
@@ -85,31 +85,6 @@ impl fmt::Display for Decimal {
     }
 }
 
-impl Decimal {
-    /// The Russian way of writing the value: digit groups separated by a
-    /// space (`sep`), a decimal comma: `-1 234 567,25`.
-    pub fn to_russian(&self, sep: char) -> String {
-        let plain = self.to_string();
-        let (sign, rest) = match plain.strip_prefix('-') {
-            Some(r) => ("-", r),
-            None => ("", plain.as_str()),
-        };
-        let (int, frac) = rest.split_once('.').unwrap_or((rest, ""));
-        let mut grouped = String::new();
-        for (i, ch) in int.chars().enumerate() {
-            if i > 0 && (int.len() - i) % 3 == 0 {
-                grouped.push(sep);
-            }
-            grouped.push(ch);
-        }
-        if frac.is_empty() {
-            format!("{sign}{grouped}")
-        } else {
-            format!("{sign}{grouped},{frac}")
-        }
-    }
-}
-
 /// A cell's content, classified.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CellValue {
@@ -127,6 +102,11 @@ pub enum CellValue {
     Error(String),
     /// A date typed as a date (Excel serial).
     Date(f64),
+    /// A number too large to be held exactly (a float beyond 10^38).
+    Huge(f64),
+    /// A formula whose result the workbook does not hold (saved by a
+    /// program that does not calculate): the formula.
+    Uncomputed(String),
 }
 
 fn is_space(c: char) -> bool {
@@ -259,6 +239,7 @@ pub fn classify(cell: &calamine::Data) -> CellValue {
         },
         Data::Float(f) => match Decimal::from_f64(*f) {
             Some(value) => CellValue::Number { value, percent: false },
+            None if f.is_finite() => CellValue::Huge(*f),
             None => CellValue::Text(format!("{f}")),
         },
         Data::Bool(b) => CellValue::Bool(*b),
@@ -374,11 +355,10 @@ mod tests {
     }
 
     #[test]
-    fn russian_writing() {
+    fn plain_display_of_any_scale() {
         let d = |m: i128, s: u32| Decimal { mantissa: m, scale: s };
-        assert_eq!(d(-123_456_725, 2).to_russian(' '), "-1 234 567,25");
-        assert_eq!(d(5, 3).to_russian(' '), "0,005");
-        assert_eq!(d(22471, 0).to_russian('\u{a0}'), "22\u{a0}471");
+        assert_eq!(d(-123_456_725, 2).to_string(), "-1234567.25");
+        assert_eq!(d(5, 3).to_string(), "0.005");
         assert_eq!(d(1, 40).to_string(), format!("0.{}1", "0".repeat(39)));
     }
 
@@ -387,7 +367,8 @@ mod tests {
         assert_eq!(Decimal::from_f64(7.000_000_000_000_001), Some(Decimal::integer(7)));
         assert_eq!(Decimal::from_f64(0.235).map(|d| d.to_string()), Some("0.235".into()));
         assert_eq!(Decimal::from_f64(f64::INFINITY), None);
-        assert_eq!(Decimal::from_f64(1e30), None);
+        assert!(Decimal::from_f64(1e31).is_some_and(|d| d.scale == 0 && d.mantissa > 10i128.pow(30)));
+        assert_eq!(Decimal::from_f64(1e300), None);
     }
 
     #[test]

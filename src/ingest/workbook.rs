@@ -35,7 +35,8 @@ pub const SHEET_NAME: &str = "Показатели";
 pub struct Meta {
     pub region: Option<(String, Location)>,
     pub body: Option<(String, Location)>,
-    pub period: Option<(Period, Location)>,
+    /// The period, its cell, and how a date written there was understood.
+    pub period: Option<(Period, Location, Option<String>)>,
     pub date: Option<String>,
     pub author: Option<String>,
 }
@@ -44,6 +45,7 @@ pub struct Meta {
 #[derive(Debug, Clone)]
 pub struct Row {
     pub code: String,
+    pub code_loc: Location,
     pub value: CellValue,
     pub value_loc: Location,
     pub name: Option<String>,
@@ -93,7 +95,7 @@ const ZIP_MAGIC: [u8; 4] = [b'P', b'K', 3, 4];
 /// than [`MAX_UNPACKED_BYTES`], a sheet longer than [`MAX_ROWS`].
 pub fn read_submission(file: &str, format: Format, bytes: Vec<u8>) -> Result<Submission, Diagnostic> {
     let sheet = open_sheet(file, format, bytes, &|names| indicators_sheet(file, names))?;
-    read_sheet(file, &sheet.name, &sheet.range, &sheet.styles)
+    read_sheet(file, &sheet.name, &sheet.range, &sheet.styles, &sheet.formulas)
 }
 
 /// One sheet of a workbook, read within the limits.
@@ -102,6 +104,8 @@ pub struct OpenedSheet {
     pub range: Range<Data>,
     /// Number formats (xlsx only in calamine).
     pub styles: calamine::StyleRange,
+    /// The sheet's formulas (empty when the format gives none).
+    pub formulas: Range<String>,
 }
 
 /// Chooses the sheet to read among the workbook's sheet names.
@@ -277,10 +281,14 @@ fn read_checked(file: &str, format: Format, bytes: Vec<u8>, pick: &SheetPicker<'
     let styles = wb
         .worksheet_style(&sheet)
         .unwrap_or_else(|_| calamine::StyleRange::empty());
+    // Formulas, to tell a formula without a saved result from an empty
+    // cell; the sheet is already bounded.
+    let formulas = wb.worksheet_formula(&sheet).unwrap_or_else(|_| Range::empty());
     Ok(OpenedSheet {
         name: sheet,
         range,
         styles,
+        formulas,
     })
 }
 
@@ -307,11 +315,22 @@ fn what_it_is(bytes: &[u8]) -> &'static str {
         "это файл XML (возможно, «Таблица XML 2003»)"
     } else if head.starts_with(b"{\\rtf") {
         "это документ RTF"
-    } else if !head.contains(&0) && (std::str::from_utf8(text).is_ok() || utf8_cut(text)) {
+    } else if !head.contains(&0) && (std::str::from_utf8(text).is_ok() || utf8_cut(text) || eight_bit_text(text)) {
         "это текстовый файл (например, CSV)"
     } else {
         "это двоичные данные неизвестного типа (файл повреждён или другого формата)"
     }
+}
+
+/// Text in a Cyrillic 8-bit code page (Windows-1251, KOI8-R, CP866): no
+/// control bytes but line breaks and tabs, the rest printable ASCII or
+/// upper-half letters.
+fn eight_bit_text(text: &[u8]) -> bool {
+    !text.is_empty()
+        && text
+            .iter()
+            .all(|&b| matches!(b, b'\t' | b'\n' | b'\r' | 0x20..=0x7E | 0x80..=0xFF))
+        && text.iter().any(|b| matches!(b, b'\n' | b',' | b';' | b'\t' | b' '))
 }
 
 /// Valid UTF-8 but cut inside a character by the 4 KiB window.
@@ -621,35 +640,41 @@ fn header_kind(text: &str) -> Option<&'static str> {
     }
 }
 
-/// Reads the metadata, the header and the rows of one sheet.
-pub fn read_sheet(
-    file: &str,
-    sheet: &str,
-    range: &Range<Data>,
-    styles: &calamine::StyleRange,
-) -> Result<Submission, Diagnostic> {
-    let Some((r0, c0)) = range.start() else {
-        return Err(Diagnostic::error(
-            Some(Location::sheet(file, sheet)),
-            "лист пуст: ожидалась таблица с заголовками «Код» и «Значение»",
-        ));
-    };
-    let (r1, c1) = range.end().unwrap_or((r0, c0));
-    if r1 >= MAX_ROWS {
-        return Err(too_long(file, sheet, r1, c0));
+/// The metadata label a row starts with, as matched.
+fn meta_label(label: &str) -> Option<&'static str> {
+    match label {
+        "регион" | "субъект" | "субъект рф" => Some("region"),
+        "ведомство" | "орган" | "организация" => Some("body"),
+        "период" | "отчетный период" => Some("period"),
+        "дата" => Some("date"),
+        "исполнитель" => Some("author"),
+        _ => None,
     }
-    let c1 = c1.min(c0.saturating_add(MAX_COLS));
-    let get = |r: u32, c: u32| range.get_value((r, c)).unwrap_or(&Data::Empty);
-    let here = |r: u32, c: u32| Location::cell(file, sheet, r, c);
+}
 
-    let mut meta = Meta::default();
-    let mut cols = Columns::default();
-    let mut header_row = None;
-    for r in r0..=r1 {
-        // Header: the first row with a cell «Код».
+/// One sheet being read: its cells, number formats and formulas.
+struct SheetReader<'a> {
+    file: &'a str,
+    sheet: &'a str,
+    range: &'a Range<Data>,
+    styles: &'a calamine::StyleRange,
+    formulas: &'a Range<String>,
+}
+
+impl SheetReader<'_> {
+    fn get(&self, r: u32, c: u32) -> &Data {
+        self.range.get_value((r, c)).unwrap_or(&Data::Empty)
+    }
+
+    fn here(&self, r: u32, c: u32) -> Location {
+        Location::cell(self.file, self.sheet, r, c)
+    }
+
+    /// The header's columns when row `r` has a cell «Код».
+    fn header(&self, r: u32, cols: std::ops::RangeInclusive<u32>) -> Option<Columns> {
         let mut found = Columns::default();
-        for c in c0..=c1 {
-            let kind = match get(r, c) {
+        for c in cols {
+            let kind = match self.get(r, c) {
                 Data::String(s) => header_kind(s),
                 _ => None,
             };
@@ -662,49 +687,130 @@ pub fn read_sheet(
                 Some("comment") => &mut found.comment,
                 _ => continue,
             };
-            if slot.is_none() {
-                *slot = Some(c);
-            }
+            slot.get_or_insert(c);
         }
-        if found.code.is_some() {
-            cols = found;
-            header_row = Some(r);
-            break;
-        }
-        // Metadata: label in column A, value in column B.
-        let label = crate::names::key(&cell_text(get(r, 0)));
-        let value_cell = get(r, 1);
+        found.code.is_some().then_some(found)
+    }
+
+    /// A metadata row above the table: label in column A, value in B.
+    fn meta_row(&self, r: u32, meta: &mut Meta) -> Result<(), Diagnostic> {
+        let label = crate::names::key(&cell_text(self.get(r, 0)));
+        let value_cell = self.get(r, 1);
         let value = cell_text(value_cell);
         if value.is_empty() {
-            continue;
+            return Ok(());
         }
-        match label.as_str() {
-            "регион" | "субъект" | "субъект рф" => meta.region = Some((value, here(r, 1))),
-            "ведомство" | "орган" | "организация" => meta.body = Some((value, here(r, 1))),
-            "период" | "отчетный период" => {
-                let p = match value_cell {
-                    Data::DateTime(dt) => Period::from_excel_serial(dt.as_f64()),
-                    _ => Period::parse(&value),
-                };
-                match p {
-                    Some(p) => meta.period = Some((p, here(r, 1))),
-                    None => {
-                        return Err(Diagnostic::error(
-                            Some(here(r, 1)),
-                            format!(
-                                "период не распознан: ожидалось «2026-03», «2026-Q1», «2026», «март 2026» или «1 квартал 2026», найдено {}",
-                                quoted(&value)
-                            ),
-                        ));
-                    }
-                }
-            }
-            "дата" => meta.date = Some(value),
-            "исполнитель" => meta.author = Some(value),
+        let at = self.here(r, 1);
+        match meta_label(&label) {
+            Some("region") => meta.region = Some((value, at)),
+            Some("body") => meta.body = Some((value, at)),
+            Some("period") => meta.period = Some(period_cell(value_cell, &value, at)?),
+            Some("date") => meta.date = Some(value),
+            Some("author") => meta.author = Some(value),
             _ => {}
         }
+        Ok(())
     }
-    let Some(hr) = header_row else {
+
+    /// The value of a row: the cell classified, a percent format applied;
+    /// a formula whose result was not saved is said to be one.
+    fn value(&self, r: u32, c: u32) -> CellValue {
+        let cell = self.get(r, c);
+        let blank = matches!(cell, Data::Empty) || matches!(cell, Data::String(s) if s.trim().is_empty());
+        if blank
+            && let Some(f) = self.formulas.get_value((r, c)).filter(|f| !f.trim().is_empty())
+        {
+            return CellValue::Uncomputed(f.clone());
+        }
+        with_number_format(classify(cell), self.styles, (r, c))
+    }
+
+    /// The rows of the table under header row `hr`.
+    fn rows(&self, hr: u32, last: u32, cols: &Columns, code_col: u32, value_col: u32) -> Vec<Row> {
+        let opt_text = |r: u32, c: Option<u32>| c.map(|c| cell_text(self.get(r, c))).filter(|s| !s.is_empty());
+        let mut rows = Vec::new();
+        for r in hr + 1..=last {
+            let code = cell_text(self.get(r, code_col));
+            if code.is_empty() {
+                continue;
+            }
+            rows.push(Row {
+                code: super::codes::clean(&code),
+                code_loc: self.here(r, code_col),
+                value: self.value(r, value_col),
+                value_loc: self.here(r, value_col),
+                name: opt_text(r, cols.name),
+                unit: opt_text(r, cols.unit),
+                source: opt_text(r, cols.source),
+                comment: opt_text(r, cols.comment),
+            });
+        }
+        rows
+    }
+}
+
+/// The «Период» cell: a period written in any accepted form, or a date
+/// (then its month, and how the date was understood, for messages).
+fn period_cell(cell: &Data, value: &str, at: Location) -> Result<(Period, Location, Option<String>), Diagnostic> {
+    let date = match cell {
+        Data::DateTime(dt) => super::period::excel_serial_to_ymd(dt.as_f64()),
+        _ => super::period::parse_date_text(value),
+    };
+    if let Some((y, m, d)) = date {
+        let p = Period::Month { year: y, month: m };
+        let note = format!("дата {d:02}.{m:02}.{y} в ячейке «Период» понята как {}", p.label());
+        return Ok((p, at, Some(note)));
+    }
+    match Period::parse(value) {
+        Some(p) => Ok((p, at, None)),
+        None => Err(Diagnostic::error(
+            Some(at),
+            format!(
+                "период не распознан: ожидалось «2026-03», «2026-Q1», «2026», «март 2026» или «1 квартал 2026», найдено {}",
+                quoted(value)
+            ),
+        )),
+    }
+}
+
+/// Reads the metadata, the header and the rows of one sheet. `formulas`
+/// are the sheet's formulas (empty when the format gives none).
+pub fn read_sheet(
+    file: &str,
+    sheet: &str,
+    range: &Range<Data>,
+    styles: &calamine::StyleRange,
+    formulas: &Range<String>,
+) -> Result<Submission, Diagnostic> {
+    let Some((r0, c0)) = range.start() else {
+        return Err(Diagnostic::error(
+            Some(Location::sheet(file, sheet)),
+            "лист пуст: ожидалась таблица с заголовками «Код» и «Значение»",
+        ));
+    };
+    let (r1, c1) = range.end().unwrap_or((r0, c0));
+    if r1 >= MAX_ROWS {
+        return Err(too_long(file, sheet, r1, c0));
+    }
+    let c1 = c1.min(c0.saturating_add(MAX_COLS));
+    let rd = SheetReader {
+        file,
+        sheet,
+        range,
+        styles,
+        formulas,
+    };
+    let mut meta = Meta::default();
+    let mut header = None;
+    for r in r0..=r1 {
+        // Header: the first row with a cell «Код»; metadata above it.
+        if let Some(cols) = rd.header(r, c0..=c1) {
+            header = Some((r, cols));
+            break;
+        }
+        rd.meta_row(r, &mut meta)?;
+    }
+    let Some((hr, cols)) = header else {
         return Err(Diagnostic::error(
             Some(Location::sheet(file, sheet)),
             "не найдена строка заголовков: ожидалась ячейка «Код» (и «Значение») над таблицей показателей",
@@ -712,28 +818,11 @@ pub fn read_sheet(
     };
     let (Some(code_col), Some(value_col)) = (cols.code, cols.value) else {
         return Err(Diagnostic::error(
-            Some(here(hr, cols.code.unwrap_or(0))),
+            Some(rd.here(hr, cols.code.unwrap_or(0))),
             "в строке заголовков нет столбца «Значение»: ожидались заголовки «Код» и «Значение»",
         ));
     };
-
-    let opt_text = |r: u32, c: Option<u32>| c.map(|c| cell_text(get(r, c))).filter(|s| !s.is_empty());
-    let mut rows = Vec::new();
-    for r in hr + 1..=r1 {
-        let code = cell_text(get(r, code_col));
-        if code.is_empty() {
-            continue;
-        }
-        rows.push(Row {
-            code: code.trim().to_lowercase(),
-            value: with_number_format(classify(get(r, value_col)), styles, (r, value_col)),
-            value_loc: here(r, value_col),
-            name: opt_text(r, cols.name),
-            unit: opt_text(r, cols.unit),
-            source: opt_text(r, cols.source),
-            comment: opt_text(r, cols.comment),
-        });
-    }
+    let rows = rd.rows(hr, r1, &cols, code_col, value_col);
     Ok(Submission {
         file: file.to_string(),
         sheet: sheet.to_string(),

@@ -19,7 +19,7 @@ pub const DEFAULT_TOML: &str = include_str!("default.toml");
 pub enum MethodologyError {
     #[error("не удалось прочитать методику {path}: {}", crate::diag::io_reason(.source))]
     Io { path: String, source: std::io::Error },
-    #[error("методика {path}: ошибка формата TOML: {message}")]
+    #[error("методика {message}")]
     Syntax { path: String, message: String },
     #[error("методика {path}: {message}")]
     Invalid { path: String, message: String },
@@ -307,7 +307,7 @@ impl Methodology {
     pub fn parse(text: &str, origin: &str) -> Result<Methodology, MethodologyError> {
         let def: MethodologyDef = toml::from_str(text).map_err(|e| MethodologyError::Syntax {
             path: origin.to_string(),
-            message: e.to_string(),
+            message: crate::tomlerr::describe(origin, text, &e),
         })?;
         validate(def).map_err(|message| MethodologyError::Invalid {
             path: origin.to_string(),

@@ -81,7 +81,7 @@ pub fn load_methodology(src: &Sources) -> Result<Methodology, MethodologyError> 
 fn period(inputs: &mut Inputs, region: &Region) -> Option<Period> {
     let from_region = region.period.as_deref().and_then(Period::parse);
     match (&inputs.period, from_region) {
-        (Some((p, loc)), Some(rp)) if rp != *p => {
+        (Some((p, loc, _)), Some(rp)) if rp != *p => {
             let (p, loc) = (*p, loc.clone());
             inputs.diagnostics.push(Diagnostic::warning(
                 Some(loc),
@@ -93,7 +93,7 @@ fn period(inputs: &mut Inputs, region: &Region) -> Option<Period> {
             ));
             Some(p)
         }
-        (Some((p, _)), _) => Some(*p),
+        (Some((p, _, _)), _) => Some(*p),
         (None, rp) => rp,
     }
 }
@@ -158,6 +158,28 @@ pub fn render(loaded: &Loaded, opts: &BuildOptions, fonts: &Fonts) -> Result<Ren
     Ok(crate::render::render_all(report, &set, fonts, opts.flags)?)
 }
 
+/// An output folder inside the submissions folder would be read back as
+/// forms by the next build: refused.
+pub fn refuse_out_in_submissions(src: &Sources, out: &Path) -> Result<(), AppError> {
+    let submissions = src.inputs.join(crate::layout::SUBMISSIONS_DIR);
+    let (Ok(subs), Ok(out_abs)) = (submissions.canonicalize(), std::path::absolute(out)) else {
+        return Ok(());
+    };
+    // The output folder may not exist yet: its nearest existing ancestor.
+    let existing = out_abs.ancestors().find_map(|a| a.canonicalize().ok().map(|c| (a, c)));
+    let inside = existing.is_some_and(|(a, c)| {
+        let rest = out_abs.strip_prefix(a).unwrap_or(Path::new(""));
+        c.join(rest).starts_with(&subs)
+    });
+    if inside {
+        return Err(AppError::OutInsideSubmissions {
+            out: out.to_path_buf(),
+            submissions,
+        });
+    }
+    Ok(())
+}
+
 /// A region built and written.
 #[derive(Debug, Clone)]
 pub struct Built {
@@ -189,6 +211,7 @@ impl From<AppError> for Failure {
 /// renders everything in memory, then writes `out` atomically. On any
 /// error `out` is left as it was.
 pub fn build(src: &Sources, opts: &BuildOptions, fonts: &Fonts, out: &Path) -> Result<Built, Failure> {
+    refuse_out_in_submissions(src, out)?;
     let lock = OutLock::acquire(out)?;
     let loaded = load(src)?;
     let mut diagnostics: Vec<Diagnostic> = lock.taken_over.iter().map(|w| Diagnostic::warning(None, w)).collect();

@@ -398,9 +398,10 @@ fn score_scale(
     let mr = measure(m, def, None, &levels, inputs, diagnostics);
     let (points, reason) = match (mr.share, mr.value, mr.base) {
         (Some(share), Some(v), Some(b)) => {
+            let thresholds: Vec<Threshold> = bands.iter().map(|b| b.threshold).collect();
             let share_text = format!(
                 "доля {} ({} из {})",
-                crate::fmt::percent(&share, 2),
+                crate::fmt::share(&share, 2, &thresholds),
                 crate::fmt::int(v),
                 crate::fmt::int(b)
             );
@@ -522,7 +523,7 @@ fn criterion_text(cr: &Criterion, evaluated: &[MeasureResult], passed: Option<bo
     let shares = evaluated
         .iter()
         .map(|e| match e.share {
-            Some(s) => crate::fmt::percent(&s, 1),
+            Some(s) => crate::fmt::share(&s, 1, &[cr.threshold]),
             None => "нет данных".into(),
         })
         .collect::<Vec<_>>()

@@ -57,6 +57,9 @@ pub enum RenderError {
     /// could not be read.
     #[error("не удалось прочитать {}: {message}", .path.display())]
     Input { path: PathBuf, message: String },
+    /// A template, slide or font file links outside its folder.
+    #[error("{0}")]
+    Outside(String),
     /// A workbook could not be written.
     #[error("{file}: не удалось создать книгу: {message}")]
     Workbook { file: String, message: String },
@@ -72,7 +75,7 @@ impl RenderError {
     /// Whether the error is about reading an input (exit code 3) rather
     /// than a template (exit code 5).
     pub fn is_input(&self) -> bool {
-        matches!(self, RenderError::Input { .. })
+        matches!(self, RenderError::Input { .. } | RenderError::Outside(_))
     }
 
     pub(crate) fn from_text(e: wording::TextError) -> RenderError {
@@ -110,6 +113,7 @@ impl From<typst::TypstError> for RenderError {
                 path,
                 message: crate::diag::io_reason(&source),
             },
+            e @ T::Outside { .. } => RenderError::Outside(e.to_string()),
             other => RenderError::Template(other.to_string()),
         }
     }

@@ -19,7 +19,9 @@
 //!
 //! Helpers (Russian formatting from [`crate::fmt`]):
 //! - `{{int n}}` — `22 471` (narrow no-break space between groups);
-//! - `{{percent part whole}}` / `{{percent part whole 2}}` — `23,5%`;
+//! - `{{percent part whole}}` / `{{percent part whole 2}}` — `23,5%`, with
+//!   more decimals where a threshold of the methodology is near (49,998%,
+//!   never 50% for a share below «≥ 50%»);
 //! - `{{plural n "балл" "балла" "баллов"}}` — the word form for `n`;
 //! - `{{genitive "Минтранс России"}}` — `Минтранса России` (first word of a
 //!   body's name: «Минстрой» → «Минстроя», «Росстат» → «Росстата»;
@@ -422,10 +424,27 @@ fn int_helper(
     Ok(())
 }
 
+/// The thresholds a context offers (`meta.thresholds`), for `percent`.
+fn context_thresholds(ctx: &Context) -> Vec<crate::num::Threshold> {
+    let Some(Value::Array(list)) = ctx.data().pointer("/meta/thresholds") else {
+        return Vec::new();
+    };
+    list.iter()
+        .filter_map(|t| {
+            let num = t.get("num")?.as_u64()?;
+            let den = t.get("den")?.as_u64()?;
+            Some(crate::num::Threshold {
+                value: Ratio::new(u128::from(num), u128::from(den))?,
+                inclusive: t.get("inclusive")?.as_bool()?,
+            })
+        })
+        .collect()
+}
+
 fn percent_helper(
     h: &Helper<'_>,
     _: &Handlebars<'_>,
-    _: &Context,
+    ctx: &Context,
     _: &mut RenderContext<'_, '_>,
     out: &mut dyn Output,
 ) -> HelperResult {
@@ -436,7 +455,7 @@ fn percent_helper(
         None => 1,
     };
     let text = match part.zip(whole).and_then(|(p, w)| Ratio::share(p, w)) {
-        Some(r) => crate::fmt::percent(&r, digits),
+        Some(r) => crate::fmt::share(&r, digits, &context_thresholds(ctx)),
         None => "нет данных".into(),
     };
     out.write(&text)?;

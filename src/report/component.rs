@@ -51,8 +51,14 @@ pub struct PlanRow {
     pub base: Option<u64>,
     pub base_text: String,
     pub base_name: String,
+    /// The share in percent as shown (at least two decimals, more where a
+    /// threshold is near): never on the other side of a threshold of the
+    /// row's levels than the exact share.
     pub share_percent: Option<f64>,
+    /// «23,5%», «49,998%»; «нет данных».
     pub share_text: String,
+    /// The decimals `share_text` needs (at least one).
+    pub share_digits: u32,
     /// The share as an exact fraction `[numerator, denominator]`.
     pub share_exact: Option<[u64; 2]>,
     pub threshold: String,
@@ -293,6 +299,7 @@ fn plan_row(m: &Methodology, region: &Region, inputs: &Inputs, mr: &MeasureResul
         }
     }
     let target = mr.target_level();
+    let thresholds: Vec<crate::num::Threshold> = mr.levels.iter().map(|l| l.threshold).collect();
     let levels: Vec<LevelView> = mr.levels.iter().map(level_view).collect();
     let works = step.and_then(|s| s.works.clone()).unwrap_or_default();
     PlanRow {
@@ -306,11 +313,12 @@ fn plan_row(m: &Methodology, region: &Region, inputs: &Inputs, mr: &MeasureResul
         base: mr.base,
         base_text: count_text(mr.base),
         base_name: mr.base_name.clone(),
-        share_percent: mr.share.map(|s| s.percent_f64()),
+        share_percent: mr.share.map(|s| crate::fmt::share_value(&s, 2, &thresholds)),
         share_text: mr
             .share
-            .map(|s| crate::fmt::percent(&s, 1))
+            .map(|s| crate::fmt::share(&s, 1, &thresholds))
             .unwrap_or_else(|| "нет данных".into()),
+        share_digits: mr.share.map_or(1, |s| crate::fmt::share_digits(&s, 1, &thresholds)),
         share_exact: mr.value.zip(mr.base).filter(|(_, b)| *b > 0).map(|(v, b)| [v, b]),
         threshold: target.map(|t| t.threshold_label.clone()).unwrap_or_default(),
         target: target.and_then(|t| t.count),

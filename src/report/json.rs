@@ -156,7 +156,7 @@ fn indicator(r: &PlanRow) -> IndicatorJson {
         criterion: r.criterion.clone(),
         value: r.value,
         base: r.base,
-        share_percent: r.share_percent.map(|p| (p * 100.0).round() / 100.0),
+        share_percent: r.share_percent,
         share_exact: r.share_exact,
         threshold: r.threshold.clone(),
         target: r.target,

@@ -46,6 +46,17 @@ pub struct Meta {
     pub deadline: String,
     /// Who signs the letters (`[meeting] secretary`), empty when not set.
     pub secretary: String,
+    /// Every threshold of the methodology, for the `percent` helper of the
+    /// texts: a share it shows stays on its side of each.
+    pub thresholds: Vec<ThresholdView>,
+}
+
+/// A threshold as an exact fraction of 1 and its kind (≥ or >).
+#[derive(Debug, Clone, Serialize)]
+pub struct ThresholdView {
+    pub num: u64,
+    pub den: u64,
+    pub inclusive: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -316,7 +327,30 @@ fn meta(src: &ReportInputs<'_>) -> Meta {
         },
         deadline: crate::fmt::date(year, 12, 31),
         secretary: region.meeting.secretary.clone().unwrap_or_default(),
+        thresholds: thresholds(src.methodology),
     }
+}
+
+fn thresholds(m: &Methodology) -> Vec<ThresholdView> {
+    use crate::methodology::Scoring;
+    let mut all: Vec<ThresholdView> = Vec::new();
+    for c in &m.components {
+        let ts: Vec<crate::num::Threshold> = match &c.scoring {
+            Scoring::Scale { bands, .. } => bands.iter().map(|b| b.threshold).collect(),
+            Scoring::Criteria(list) => list.iter().map(|cr| cr.threshold).collect(),
+        };
+        for t in ts {
+            let v = ThresholdView {
+                num: u64::try_from(t.value.numer()).unwrap_or(u64::MAX),
+                den: u64::try_from(t.value.denom()).unwrap_or(u64::MAX),
+                inclusive: t.inclusive,
+            };
+            if !all.iter().any(|a| a.num == v.num && a.den == v.den && a.inclusive == v.inclusive) {
+                all.push(v);
+            }
+        }
+    }
+    all
 }
 
 fn summary(src: &ReportInputs<'_>) -> Summary {

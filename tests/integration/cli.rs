@@ -215,8 +215,9 @@ fn bad_methodology_file_exits_3_naming_the_file() {
         .arg(&bad)
         .assert()
         .code(3)
-        .stderr(predicate::str::contains("моя_методика.toml"))
-        .stderr(predicate::str::contains("TOML"));
+        .stderr(predicate::str::contains("моя_методика.toml:1:6"))
+        .stderr(predicate::str::contains("значение не указано"))
+        .stderr(predicate::str::contains("1 | id ="));
     // A valid TOML that breaks a rule of the methodology.
     let text = max_rating::methodology::DEFAULT_TOML.replacen("total_max = 100", "total_max = 90", 1);
     std::fs::write(&bad, text).unwrap();

@@ -617,7 +617,7 @@ fn russian_period_forms() {
 fn unknown_code_is_a_warning_with_the_cell() {
     let i = read_one(&book(&[("k9.something", V::N(5.0)), ("k3.active_audience", V::N(7.0))]));
     assert!(!i.has_errors());
-    let d = warning_at(&i, "a.xlsx", "B6");
+    let d = warning_at(&i, "a.xlsx", "A6");
     assert!(
         d.message.contains("«k9.something»") && d.message.contains("неизвестный код"),
         "{}",

@@ -4,7 +4,7 @@
 mod atomic;
 mod batch;
 mod cli;
-
+mod common;
 mod deck;
 mod forms;
 mod hostile;

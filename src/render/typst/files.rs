@@ -49,9 +49,12 @@ impl Templates {
     /// starting with `.`) and font files (`.ttf`, `.otf`, … — load those with
     /// [`super::Fonts::with_dirs`]) are skipped; symlinked directories are not
     /// followed.
+    ///
+    /// A file that is a link to a file outside `dir` is refused: the
+    /// templates see nothing but their folders.
     pub fn from_dir(dir: &Path) -> Result<Templates, TypstError> {
         let mut templates = Templates::new();
-        read_template_dir(dir, "", &mut templates)?;
+        read_template_dir(dir, dir, "", &mut templates)?;
         Ok(templates)
     }
 
@@ -101,7 +104,7 @@ impl Templates {
     }
 }
 
-fn read_template_dir(dir: &Path, prefix: &str, out: &mut Templates) -> Result<(), TypstError> {
+fn read_template_dir(root: &Path, dir: &Path, prefix: &str, out: &mut Templates) -> Result<(), TypstError> {
     let io_err = |path: &Path| {
         let path = path.to_path_buf();
         move |source| TypstError::TemplateDir { path, source }
@@ -127,10 +130,13 @@ fn read_template_dir(dir: &Path, prefix: &str, out: &mut Templates) -> Result<()
         };
         let file_type = entry.file_type().map_err(io_err(&path))?;
         if file_type.is_dir() {
-            read_template_dir(&path, &virt, out)?;
+            read_template_dir(root, &path, &virt, out)?;
         } else if !is_font_file(&path) {
-            if file_type.is_symlink() && !fs::metadata(&path).is_ok_and(|m| m.is_file()) {
-                continue;
+            if file_type.is_symlink() {
+                if !fs::metadata(&path).is_ok_and(|m| m.is_file()) {
+                    continue;
+                }
+                super::inside(root, &path)?;
             }
             let data = fs::read(&path).map_err(io_err(&path))?;
             // `virt` is built from plain segments; a name with a backslash
@@ -181,6 +187,17 @@ mod tests {
         assert_eq!(merged.len(), 3);
         assert!(merged.contains("extra.typ"));
         assert_eq!(merged.get("deck.typ"), Some(&b"#include \"parts/p.typ\""[..]));
+
+        // A link to a file outside the folder is refused.
+        let secret = tempfile::NamedTempFile::new().unwrap();
+        fs::write(secret.path(), "секрет").unwrap();
+        std::os::unix::fs::symlink(secret.path(), dir.path().join("notes.txt")).unwrap();
+        let err = Templates::from_dir(dir.path()).unwrap_err();
+        assert!(matches!(err, TypstError::Outside { .. }), "{err:?}");
+        fs::remove_file(dir.path().join("notes.txt")).unwrap();
+        // A link inside the folder is fine.
+        std::os::unix::fs::symlink(dir.path().join("deck.typ"), dir.path().join("alias.typ")).unwrap();
+        assert!(Templates::from_dir(dir.path()).unwrap().contains("alias.typ"));
 
         let missing = Templates::from_dir(&dir.path().join("nope")).unwrap_err();
         assert!(missing.to_string().starts_with("не удалось прочитать шаблоны"), "{missing}");

@@ -78,7 +78,7 @@ impl Fonts {
         let mut store = FontStore::new();
         for dir in dirs {
             let mut files = Vec::new();
-            collect_font_files(dir, &mut files)?;
+            collect_font_files(dir, dir, &mut files)?;
             files.sort();
             for path in files {
                 let data = fs::read(&path).map_err(|source| TypstError::Font {
@@ -139,7 +139,7 @@ fn push_font_data(store: &mut FontStore, data: Bytes) -> usize {
     added
 }
 
-fn collect_font_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), TypstError> {
+fn collect_font_files(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), TypstError> {
     let io_err = |source| TypstError::FontDir {
         path: dir.to_path_buf(),
         source,
@@ -149,8 +149,11 @@ fn collect_font_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), TypstErr
         let path = entry.path();
         let file_type = entry.file_type().map_err(io_err)?;
         if file_type.is_dir() {
-            collect_font_files(&path, out)?;
+            collect_font_files(root, &path, out)?;
         } else if is_font_file(&path) && fs::metadata(&path).is_ok_and(|m| m.is_file()) {
+            if file_type.is_symlink() {
+                super::inside(root, &path)?;
+            }
             out.push(path);
         }
     }

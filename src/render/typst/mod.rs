@@ -29,6 +29,19 @@ pub use diagnostics::{Diagnostics, SourcePos, TemplateDiagnostic};
 pub use files::Templates;
 pub use fonts::Fonts;
 
+/// Whether `path` (a file found in folder `root`) resolves inside `root`:
+/// a link to a file elsewhere does not.
+pub(crate) fn inside(root: &std::path::Path, path: &std::path::Path) -> Result<(), TypstError> {
+    let outside = || TypstError::Outside {
+        path: path.to_path_buf(),
+        root: root.to_path_buf(),
+    };
+    let (Ok(root_c), Ok(path_c)) = (root.canonicalize(), path.canonicalize()) else {
+        return Err(outside());
+    };
+    if path_c.starts_with(&root_c) { Ok(()) } else { Err(outside()) }
+}
+
 /// Errors of the embedded Typst engine. `Display` is in Russian.
 #[derive(Debug, thiserror::Error)]
 pub enum TypstError {
@@ -68,6 +81,14 @@ pub enum TypstError {
     /// A font folder could not be read.
     #[error("не удалось прочитать папку шрифтов {}: {}", .path.display(), crate::diag::io_reason(.source))]
     FontDir { path: PathBuf, source: std::io::Error },
+    /// A file of a template or font folder is a link that leads outside
+    /// the folder.
+    #[error(
+        "{} — символическая ссылка ведёт за пределы папки {}: такие файлы не читаются (скопируйте файл в папку)",
+        .path.display(),
+        .root.display()
+    )]
+    Outside { path: PathBuf, root: PathBuf },
     /// A template folder or file could not be read.
     #[error("не удалось прочитать шаблоны {}: {}", .path.display(), crate::diag::io_reason(.source))]
     TemplateDir { path: PathBuf, source: std::io::Error },
@@ -79,7 +100,10 @@ impl TypstError {
     pub fn is_template_error(&self) -> bool {
         !matches!(
             self,
-            TypstError::Font { .. } | TypstError::FontDir { .. } | TypstError::TemplateDir { .. }
+            TypstError::Font { .. }
+                | TypstError::FontDir { .. }
+                | TypstError::TemplateDir { .. }
+                | TypstError::Outside { .. }
         )
     }
 }

@@ -156,7 +156,13 @@ impl Sheet<'_> {
             None => Res::text(NO_DATA),
         };
         let f = format!("=IF({b}=0,{},{v}/{b})", lit(NO_DATA));
-        write_formula(&mut self.ws, rr, cn, &f, res, &st.pct)
+        // As many decimals as the share needs to stay on its side of the
+        // thresholds (one, unless a threshold is near).
+        let format = match p.share_digits {
+            0 | 1 => st.pct.clone(),
+            k => st.pct.clone().set_num_format(format!("0.{}%", "0".repeat(k as usize))),
+        };
+        write_formula(&mut self.ws, rr, cn, &f, res, &format)
     }
 
     /// A criterion's points: those of its row in the criteria table.
