@@ -175,98 +175,30 @@ impl SubmissionSpec {
         for name in &self.extra_sheets {
             wb.add_worksheet().set_name(name)?;
         }
+        let st = FormStyles::new(self.protect);
         let ws = wb.add_worksheet();
         ws.set_name(&self.sheet)?;
-        let bold = Format::new().set_bold();
-        let title = Format::new().set_bold().set_font_size(13);
-        let head = Format::new()
-            .set_bold()
-            .set_text_wrap()
-            .set_align(FormatAlign::Center)
-            .set_align(FormatAlign::VerticalCenter)
-            .set_background_color("#DCE6F1")
-            .set_border(FormatBorder::Thin);
-        let cellf = Format::new()
-            .set_border(FormatBorder::Thin)
-            .set_text_wrap()
-            .set_align(FormatAlign::Top);
-        let mut numf = Format::new()
-            .set_border(FormatBorder::Thin)
-            .set_num_format("#,##0")
-            .set_align(FormatAlign::Top);
-        if self.protect {
-            numf = numf.set_unlocked().set_background_color("#FFF9DB");
-        }
-        let pctf = Format::new().set_border(FormatBorder::Thin).set_num_format("0.0%");
-        let textnum = Format::new()
-            .set_border(FormatBorder::Thin)
-            .set_align(FormatAlign::Right)
-            .set_align(FormatAlign::Top);
-
-        ws.write_string_with_format(0, 0, &self.title, &title)?;
+        ws.write_string_with_format(0, 0, &self.title, &st.title)?;
         let mut row = 2u32;
         for (label, value) in &self.meta {
-            ws.write_string_with_format(row, 0, format!("{label}:"), &bold)?;
+            ws.write_string_with_format(row, 0, format!("{label}:"), &st.bold)?;
             ws.write_string(row, 1, value)?;
             row += 1;
         }
         row += 1;
         for (i, c) in self.columns.iter().enumerate() {
-            let col = i as u16;
-            ws.write_string_with_format(row, col, c.header(), &head)?;
-            ws.set_column_width(col, c.width())?;
+            ws.write_string_with_format(row, i as u16, c.header(), &st.head)?;
+            ws.set_column_width(i as u16, c.width())?;
         }
         ws.set_row_height(row, 30)?;
         let mut n = 0;
         for r in &self.rows {
             row += 1;
-            let has_code = !r.code.is_empty();
-            if has_code {
+            if !r.code.is_empty() {
                 n += 1;
             }
             for (i, c) in self.columns.iter().enumerate() {
-                let col = i as u16;
-                match c {
-                    Column::No if has_code => {
-                        ws.write_number_with_format(row, col, f64::from(n), &cellf)?;
-                    }
-                    Column::No => {
-                        ws.write_blank(row, col, &cellf)?;
-                    }
-                    Column::Name => {
-                        ws.write_string_with_format(row, col, &r.name, &cellf)?;
-                    }
-                    Column::Code => {
-                        ws.write_string_with_format(row, col, &r.code, &cellf)?;
-                    }
-                    Column::Unit => {
-                        ws.write_string_with_format(row, col, &r.unit, &cellf)?;
-                    }
-                    Column::Source => {
-                        ws.write_string_with_format(row, col, &r.source, &cellf)?;
-                    }
-                    Column::Comment if self.protect && has_code => {
-                        let free = cellf.clone().set_unlocked();
-                        ws.write_string_with_format(row, col, &r.comment, &free)?;
-                    }
-                    Column::Comment => {
-                        ws.write_string_with_format(row, col, &r.comment, &cellf)?;
-                    }
-                    Column::Previous => {
-                        ws.write_string_with_format(row, col, r.previous.as_deref().unwrap_or(""), &cellf)?;
-                    }
-                    Column::Value if self.protect && has_code => {
-                        if r.value == Cell::Empty {
-                            ws.write_blank(row, col, &numf)?;
-                        }
-                        ws.add_data_validation(row, col, row, col, &validation(r)?)?;
-                        if r.value == Cell::Empty {
-                            continue;
-                        }
-                        write_value(ws, row, col, &r.value, &numf, &textnum, &pctf)?;
-                    }
-                    Column::Value => write_value(ws, row, col, &r.value, &numf, &textnum, &pctf)?,
-                }
+                self.write_cell(ws, &st, row, i as u16, *c, r, n)?;
             }
         }
         if self.protect {
@@ -281,13 +213,114 @@ impl SubmissionSpec {
             ins.set_name("Инструкция")?;
             ins.set_column_width(0, 110)?;
             let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
-            ins.write_string_with_format(0, 0, "Как заполнить и вернуть форму", &title)?;
+            ins.write_string_with_format(0, 0, "Как заполнить и вернуть форму", &st.title)?;
             for (i, line) in self.instructions.iter().enumerate() {
                 ins.write_string_with_format(i as u32 + 2, 0, line, &wrap)?;
             }
             ins.protect();
         }
         wb.save_to_buffer()
+    }
+
+    /// One cell of a table row; `n` is the row's number among the coded
+    /// rows.
+    #[allow(clippy::too_many_arguments)]
+    fn write_cell(
+        &self,
+        ws: &mut rust_xlsxwriter::Worksheet,
+        st: &FormStyles,
+        row: u32,
+        col: u16,
+        c: Column,
+        r: &SpecRow,
+        n: u32,
+    ) -> Result<(), XlsxError> {
+        let has_code = !r.code.is_empty();
+        match c {
+            Column::No if has_code => {
+                ws.write_number_with_format(row, col, f64::from(n), &st.cell)?;
+            }
+            Column::No => {
+                ws.write_blank(row, col, &st.cell)?;
+            }
+            Column::Name => {
+                ws.write_string_with_format(row, col, &r.name, &st.cell)?;
+            }
+            Column::Code => {
+                ws.write_string_with_format(row, col, &r.code, &st.cell)?;
+            }
+            Column::Unit => {
+                ws.write_string_with_format(row, col, &r.unit, &st.cell)?;
+            }
+            Column::Source => {
+                ws.write_string_with_format(row, col, &r.source, &st.cell)?;
+            }
+            Column::Comment if self.protect && has_code => {
+                let free = st.cell.clone().set_unlocked();
+                ws.write_string_with_format(row, col, &r.comment, &free)?;
+            }
+            Column::Comment => {
+                ws.write_string_with_format(row, col, &r.comment, &st.cell)?;
+            }
+            Column::Previous => {
+                ws.write_string_with_format(row, col, r.previous.as_deref().unwrap_or(""), &st.cell)?;
+            }
+            Column::Value if self.protect && has_code => {
+                if r.value == Cell::Empty {
+                    ws.write_blank(row, col, &st.num)?;
+                }
+                ws.add_data_validation(row, col, row, col, &validation(r)?)?;
+                if r.value != Cell::Empty {
+                    write_value(ws, row, col, &r.value, st)?;
+                }
+            }
+            Column::Value => write_value(ws, row, col, &r.value, st)?,
+        }
+        Ok(())
+    }
+}
+
+/// The formats of a form.
+struct FormStyles {
+    bold: Format,
+    title: Format,
+    head: Format,
+    cell: Format,
+    num: Format,
+    pct: Format,
+    text_num: Format,
+}
+
+impl FormStyles {
+    fn new(protect: bool) -> FormStyles {
+        let mut num = Format::new()
+            .set_border(FormatBorder::Thin)
+            .set_num_format("#,##0")
+            .set_align(FormatAlign::Top);
+        if protect {
+            num = num.set_unlocked().set_background_color("#FFF9DB");
+        }
+        FormStyles {
+            bold: Format::new().set_bold(),
+            title: Format::new().set_bold().set_font_size(13),
+            head: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter)
+                .set_background_color("#DCE6F1")
+                .set_border(FormatBorder::Thin),
+            cell: Format::new()
+                .set_border(FormatBorder::Thin)
+                .set_text_wrap()
+                .set_align(FormatAlign::Top),
+            num,
+            pct: Format::new().set_border(FormatBorder::Thin).set_num_format("0.0%"),
+            text_num: Format::new()
+                .set_border(FormatBorder::Thin)
+                .set_align(FormatAlign::Right)
+                .set_align(FormatAlign::Top),
+        }
     }
 }
 
@@ -296,18 +329,16 @@ fn write_value(
     row: u32,
     col: u16,
     value: &Cell,
-    numf: &Format,
-    textnum: &Format,
-    pctf: &Format,
+    st: &FormStyles,
 ) -> Result<(), XlsxError> {
     match value {
-        Cell::Empty => ws.write_blank(row, col, numf)?,
-        Cell::Number(v) => ws.write_number_with_format(row, col, *v, numf)?,
-        Cell::Text(t) => ws.write_string_with_format(row, col, t, textnum)?,
-        Cell::Percent(v) => ws.write_number_with_format(row, col, *v, pctf)?,
+        Cell::Empty => ws.write_blank(row, col, &st.num)?,
+        Cell::Number(v) => ws.write_number_with_format(row, col, *v, &st.num)?,
+        Cell::Text(t) => ws.write_string_with_format(row, col, t, &st.text_num)?,
+        Cell::Percent(v) => ws.write_number_with_format(row, col, *v, &st.pct)?,
         Cell::Formula { formula, result } => {
             let f = Formula::new(formula).set_result(format!("{result}"));
-            ws.write_formula_with_format(row, col, f, numf)?
+            ws.write_formula_with_format(row, col, f, &st.num)?
         }
     };
     Ok(())

@@ -51,7 +51,7 @@ fn common(value: &CellValue, def: &IndicatorDef) -> Option<Problem> {
             def.name, def.unit
         ))),
         CellValue::Uncomputed(f) => Some(Problem::Error(format!(
-            "в ячейке формула {} без сохранённого значения (книга сохранена программой, которая не пересчитывает формулы) — откройте книгу в Excel или LibreOffice, сохраните её и отправьте заново",
+            "в ячейке формула {} без сохранённого значения (книга сохранена программой, которая не пересчитывает формулы) — откройте книгу в Excel или LibreOffice и сохраните её (формулы пересчитаются), затем отправьте заново",
             quoted(&format!("={}", f.trim_start_matches('=')))
         ))),
         CellValue::Date(_) => Some(Problem::Error(format!(

@@ -237,6 +237,95 @@ fn header_rows(w: &mut dyn Write) -> std::io::Result<()> {
     )
 }
 
+/// The forms of the quirks real submissions have (`case.quirk-*`).
+fn quirk(name: &str) -> Option<Vec<u8>> {
+    let one = |code: &'static str, v: V| form(&[(code, v)]);
+    Some(match name {
+        // Cyrillic к and е typed for Latin k and e.
+        "cyrillic-code.xlsx" => one("к2.sicк_lеavе.total", V::N(28_672.0)),
+        // A zero-width space, a no-break space, a soft hyphen.
+        "invisible-code.xlsx" => form(&[
+            ("k2.mfc\u{200B}.visitors\u{00A0}", V::N(62_372.0)),
+            ("k3.active_\u{00AD}audience", V::N(150_964.0)),
+        ]),
+        "typo-code.xlsx" => one("k2.mfc.visitor", V::N(62_372.0)),
+        "two-sheets.xlsx" => two_indicator_sheets(),
+        "float-1e31.xlsx" => one("k3.active_audience", V::N(1e31)),
+        "float-1e35.xlsx" => one("k3.active_audience", V::N(1e35)),
+        // A formula with no cached result (as openpyxl saves it), and one
+        // whose cached result is an empty string.
+        "uncomputed.xlsx" => uncomputed(r#"<c r="B4"><f>SUM(100,200)</f></c>"#),
+        "uncomputed-empty.xlsx" => uncomputed(r#"<c r="B4" t="str"><f>A1&amp;""</f><v></v></c>"#),
+        "period-date.xlsx" => period_as_date(),
+        "quarter.xlsx" => one("k1.active_audience", V::N(22_471.0)),
+        // A CSV saved in Windows-1251 under a workbook's name.
+        "cp1251.xlsx" => {
+            let mut b = b"\xca\xee\xe4;\xc7\xed\xe0\xf7\xe5\xed\xe8\xe5;\xcf\xee\xea\xe0\xe7\xe0\xf2\xe5\xeb\xfc\r\n".to_vec();
+            b.extend_from_slice(b"k3.active_audience;150964;\xc0\xf3\xe4\xe8\xf2\xee\xf0\xe8\xff\r\n");
+            b
+        }
+        _ => return None,
+    })
+}
+
+/// A workbook with two sheets that both read as «Показатели».
+fn two_indicator_sheets() -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let date = ExcelDateTime::from_ymd(2026, 1, 1).unwrap();
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&date));
+    for (name, v) in [("Показатели", 1.0), (" показатели ", 2.0)] {
+        let ws = wb.add_worksheet();
+        ws.set_name(name).unwrap();
+        ws.write_string(0, 0, "Код").unwrap();
+        ws.write_string(0, 1, "Значение").unwrap();
+        ws.write_string(1, 0, "k3.active_audience").unwrap();
+        ws.write_number(1, 1, v).unwrap();
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+/// A form whose value B4 is `cell`: a formula without a usable result.
+fn uncomputed(cell: &str) -> Vec<u8> {
+    let cell = cell.to_string();
+    xlsx_package(
+        &mut |w| {
+            header_rows(w)?;
+            write!(w, r#"<row r="4">{}{cell}</row>"#, s_cell("A4", "k3.active_audience"))
+        },
+        &mut |_| {},
+    )
+}
+
+/// A form whose «Период» is the date 01.03.2026.
+fn period_as_date() -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let date = ExcelDateTime::from_ymd(2026, 1, 1).unwrap();
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&date));
+    let ws = wb.add_worksheet();
+    ws.set_name("Показатели").unwrap();
+    ws.write_string(0, 0, "Период:").unwrap();
+    let day = ExcelDateTime::from_ymd(2026, 3, 1).unwrap();
+    let fmt = rust_xlsxwriter::Format::new().set_num_format("dd.mm.yyyy");
+    ws.write_datetime_with_format(0, 1, &day, &fmt).unwrap();
+    ws.write_string(2, 0, "Код").unwrap();
+    ws.write_string(2, 1, "Значение").unwrap();
+    ws.write_string(3, 0, "k3.active_audience").unwrap();
+    ws.write_number(3, 1, 150_964.0).unwrap();
+    wb.save_to_buffer().unwrap()
+}
+
+#[test]
+fn quirks_of_real_submissions() {
+    let cases = cases();
+    let quirks: Vec<_> = cases.iter().filter(|(id, _)| id.starts_with("quirk-")).collect();
+    assert!(quirks.len() >= 10, "{}", quirks.len());
+    std::thread::scope(|s| {
+        for (id, case) in quirks {
+            s.spawn(move || run_case(id, case));
+        }
+    });
+}
+
 /// A form with a million rows of values (about 60 MB of sheet XML, 1 MB
 /// zipped): under the unpacked-size limit, so the row limit must stop it.
 fn million_rows() -> Vec<u8> {
@@ -402,7 +491,7 @@ fn generated_large(name: &str) -> Vec<u8> {
         "zip-bomb.xlsx" => zip_bomb(),
         "unknown-codes.xlsx" => unknown_codes(),
         "many-parts.xlsx" => many_parts(),
-        other => panic!("no generator for {other}"),
+        other => quirk(other).unwrap_or_else(|| panic!("no generator for {other}")),
     }
 }
 
