@@ -600,6 +600,18 @@ mod tests {
     }
 
     #[test]
+    fn percent_stays_on_its_side_of_the_thresholds_in_the_context() {
+        let t = Texts::parse("texts.hbs", "{{#*inline \"a\"}}{{percent v b}}{{/inline}}").unwrap();
+        let ge50 = json!({"meta": {"thresholds": [{"num": 1, "den": 2, "inclusive": true}]}, "v": 15000, "b": 30001});
+        assert_eq!(t.render("a", &ge50).unwrap(), "49,998%");
+        let mut at = ge50.clone();
+        at["v"] = json!(15001);
+        assert_eq!(t.render("a", &at).unwrap(), "50%");
+        // Without thresholds in the context: one decimal, as asked.
+        assert_eq!(t.render("a", &json!({"v": 15000, "b": 30001})).unwrap(), "50%");
+    }
+
+    #[test]
     fn strict_mode_names_file_line_col() {
         let src = "{{#*inline \"a\"}}ok{{/inline}}\n\n{{#*inline \"title\"}}\nПодведение {{meta.yaer}}{{/inline}}\n";
         let t = Texts::parse("texts.hbs", src).unwrap();
