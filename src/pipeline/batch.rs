@@ -143,7 +143,7 @@ fn build_all(
         .stack_size(8 << 20)
         .thread_name(|i| format!("max-rating-batch-{i}"))
         .build()
-        .map_err(|e| AppError::Threads(e.to_string()))?;
+        .map_err(|_| AppError::Threads("система отказала в создании потоков".into()))?;
     // One loop per worker, each taking the next region. Regions are not
     // rayon tasks on purpose: Typst lays pages out with rayon itself, and a
     // worker waiting for its pages would steal the next region's task and

@@ -61,10 +61,10 @@ pub enum RenderError {
     #[error("{0}")]
     Outside(String),
     /// A workbook could not be written.
-    #[error("{file}: не удалось создать книгу: {message}")]
+    #[error("{file}: не удалось создать книгу (внутренняя ошибка записи XLSX) — сообщите разработчикам")]
     Workbook { file: String, message: String },
     /// A JSON output could not be serialised.
-    #[error("не удалось сформировать {file}: {message}")]
+    #[error("не удалось сформировать {file} (внутренняя ошибка записи JSON) — сообщите разработчикам")]
     Json { file: String, message: String },
     /// A body's folder name is not a plain name.
     #[error("недопустимое имя папки органа «{0}»")]
