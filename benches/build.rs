@@ -23,6 +23,7 @@ fn one_region(c: &mut Criterion) {
     let sources = Sources {
         inputs,
         methodology: None,
+        history: None,
     };
     let fonts = Fonts::embedded();
     let mut g = c.benchmark_group("build");

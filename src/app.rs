@@ -83,6 +83,8 @@ pub enum AppError {
     },
     #[error("не удалось запустить потоки обработки: {0}")]
     Threads(String),
+    #[error(transparent)]
+    History(#[from] crate::history::HistoryError),
 }
 
 impl AppError {
@@ -99,7 +101,9 @@ impl AppError {
             AppError::Render(e) if e.is_input() => exit::CONFIG,
             AppError::Render(_) => exit::RENDER,
             AppError::Data(_) => exit::DATA,
-            AppError::Output { .. } | AppError::OutNotDir(_) | AppError::Exists(_) => exit::OUTPUT,
+            AppError::Output { .. } | AppError::OutNotDir(_) | AppError::Exists(_) | AppError::History(_) => {
+                exit::OUTPUT
+            }
             AppError::Busy { .. } => exit::BUSY,
             AppError::OutInsideSubmissions { .. } => exit::USAGE,
             AppError::Threads(_) => exit::SYSTEM,

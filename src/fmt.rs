@@ -131,6 +131,29 @@ const MONTHS_NOMINATIVE: [&str; 12] = [
     "декабрь",
 ];
 
+const MONTHS_PREPOSITIONAL: [&str; 12] = [
+    "январе",
+    "феврале",
+    "марте",
+    "апреле",
+    "мае",
+    "июне",
+    "июле",
+    "августе",
+    "сентябре",
+    "октябре",
+    "ноябре",
+    "декабре",
+];
+
+/// «в ноябре»: the month name after «в», 1-based.
+pub fn month_prepositional(month: u8) -> &'static str {
+    MONTHS_PREPOSITIONAL
+        .get(usize::from(month).wrapping_sub(1))
+        .copied()
+        .unwrap_or("?")
+}
+
 /// `16 апреля 2026 г.`
 pub fn date(year: i32, month: u8, day: u8) -> String {
     let m = MONTHS_GENITIVE

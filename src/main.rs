@@ -79,6 +79,8 @@ enum Command {
         out: PathBuf,
         #[command(flatten)]
         render: RenderArgs,
+        #[command(flatten)]
+        history: HistoryArgs,
     },
     /// Записать пустые формы для ведомств (по одной на орган) в <out>/forms/
     #[command(help_template = HELP, after_help = EXIT_CODES, override_usage = "max-rating forms [ПАРАМЕТРЫ]")]
@@ -112,6 +114,8 @@ enum Command {
         out: PathBuf,
         #[command(flatten)]
         render: RenderArgs,
+        #[command(flatten)]
+        history: HistoryArgs,
         /// Опрашивать папки каждые 0,5 с вместо уведомлений системы (для сетевых папок)
         #[arg(long)]
         poll: bool,
@@ -142,7 +146,56 @@ enum Command {
         methodology: Option<PathBuf>,
         #[command(flatten)]
         render: RenderArgs,
+        /// Папка историй регионов (по умолчанию history рядом с ПАПКОЙ): история региона — в <папка>/<регион>/
+        #[arg(long, value_name = "ПАПКА", help_heading = "Параметры")]
+        history: Option<PathBuf>,
+        /// Не вести историю периодов
+        #[arg(long = "no-history", conflicts_with = "history", help_heading = "Параметры")]
+        no_history: bool,
     },
+    /// История периодов: список, запись прошлых периодов из их форм, удаление периода
+    #[command(help_template = HELP, after_help = EXIT_CODES, override_usage = "max-rating history [ДЕЙСТВИЕ] [ПАРАМЕТРЫ]")]
+    History {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Папка истории (по умолчанию history рядом с папкой исходных данных)
+        #[arg(long, value_name = "ПАПКА")]
+        history: Option<PathBuf>,
+        #[command(subcommand)]
+        action: Option<HistoryAction>,
+    },
+}
+
+#[derive(Subcommand)]
+enum HistoryAction {
+    /// Показать записанные периоды с итогом и зоной (по умолчанию)
+    #[command(help_template = HELP, override_usage = "max-rating history list [ПАРАМЕТРЫ]")]
+    List,
+    /// Записать периоды из папок форм прошлых периодов (без презентации и книг)
+    #[command(help_template = HELP, override_usage = "max-rating history record ПАПКА… [ПАРАМЕТРЫ]")]
+    Record {
+        /// Папки форм (или папки исходных данных с submissions/) прошлых периодов
+        #[arg(value_name = "ПАПКА", required = true, help_heading = "Аргументы")]
+        folders: Vec<PathBuf>,
+    },
+    /// Удалить запись одного периода
+    #[command(help_template = HELP, override_usage = "max-rating history remove ПЕРИОД [ПАРАМЕТРЫ]")]
+    Remove {
+        /// Период: 2026-Q1, 2026-03 или 2026
+        #[arg(value_name = "ПЕРИОД", help_heading = "Аргументы")]
+        period: String,
+    },
+}
+
+#[derive(clap::Args, Clone)]
+#[command(next_help_heading = "Параметры")]
+struct HistoryArgs {
+    /// Папка истории периодов (по умолчанию history рядом с папкой исходных данных)
+    #[arg(long, value_name = "ПАПКА")]
+    history: Option<PathBuf>,
+    /// Не записывать период в историю (расчёт «что если»)
+    #[arg(long = "no-history", conflicts_with = "history")]
+    no_history: bool,
 }
 
 #[derive(clap::Args, Clone)]
@@ -175,20 +228,26 @@ fn main() -> ExitCode {
         Err(e) => return ExitCode::from(usage_error(&e)),
     };
     let code = match cli.command {
-        Command::Check { input } => commands::check::run(&input.sources()),
-        Command::Build { input, out, render } => {
-            commands::build::run(&input.sources(), &out, &render.options(), &render.font_path)
+        Command::Check { input } => commands::check::run(&input.sources_without_history()),
+        Command::Build {
+            input,
+            out,
+            render,
+            history,
+        } => commands::build::run(&input.sources_with(&history), &out, &render.options(), &render.font_path),
+        Command::Forms { input, out, period } => {
+            commands::forms::run(&input.sources_without_history(), &out, period.as_deref())
         }
-        Command::Forms { input, out, period } => commands::forms::run(&input.sources(), &out, period.as_deref()),
         Command::Init { dir, force } => commands::init::run(&dir, force),
         Command::Watch {
             input,
             out,
             render,
+            history,
             poll,
             max_builds,
         } => commands::watch::run(
-            &input.sources(),
+            &input.sources_with(&history),
             &out,
             &render.options(),
             &render.font_path,
@@ -200,6 +259,8 @@ fn main() -> ExitCode {
             jobs,
             methodology,
             render,
+            history,
+            no_history,
         } => commands::batch::run(
             &dir,
             max_rating::pipeline::batch::BatchOptions {
@@ -207,9 +268,26 @@ fn main() -> ExitCode {
                 jobs: jobs.unwrap_or(0),
                 methodology,
                 build: render.options(),
+                history: (!no_history)
+                    .then(|| history.unwrap_or_else(|| max_rating::pipeline::batch::default_history_root(&dir))),
             },
             &render.font_path,
         ),
+        Command::History {
+            input,
+            history,
+            action,
+        } => {
+            let sources = input.sources_with(&HistoryArgs {
+                history,
+                no_history: false,
+            });
+            match action.unwrap_or(HistoryAction::List) {
+                HistoryAction::List => commands::history::list(&sources),
+                HistoryAction::Record { folders } => commands::history::record(&sources, &folders),
+                HistoryAction::Remove { period } => commands::history::remove(&sources, &period),
+            }
+        }
     };
     ExitCode::from(code)
 }
@@ -264,10 +342,24 @@ fn usage_error(e: &clap::Error) -> u8 {
 }
 
 impl InputArgs {
-    fn sources(&self) -> Sources {
+    /// The sources with the history of `--history`, or the default beside
+    /// the inputs, or none with `--no-history`.
+    fn sources_with(&self, h: &HistoryArgs) -> Sources {
+        let mut s = Sources::new(self.inputs.clone(), self.methodology.clone());
+        if h.no_history {
+            s.history = None;
+        } else if let Some(dir) = &h.history {
+            s.history = Some(dir.clone());
+        }
+        s
+    }
+
+    /// `check` reads no history and writes none.
+    fn sources_without_history(&self) -> Sources {
         Sources {
             inputs: self.inputs.clone(),
             methodology: self.methodology.clone(),
+            history: None,
         }
     }
 }

@@ -89,8 +89,42 @@ pub struct Step {
     pub responsible: Names,
     #[serde(default)]
     pub works: Option<String>,
+    /// A TOML date (`2026-09-30`) or the date as text («30 сентября
+    /// 2026 г.», `30.09.2026`).
     #[serde(default)]
-    pub deadline: Option<String>,
+    pub deadline: Option<DeadlineDef>,
+}
+
+/// A step's deadline as written in region.toml.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum DeadlineDef {
+    Date(toml::value::Datetime),
+    Text(String),
+}
+
+impl DeadlineDef {
+    /// The date (year, month, day), when it is one.
+    pub fn date(&self) -> Option<(i32, u8, u8)> {
+        match self {
+            DeadlineDef::Date(d) => d.date.map(|d| (i32::from(d.year), d.month, d.day)),
+            DeadlineDef::Text(t) => parse_russian_date(t),
+        }
+    }
+}
+
+/// «30 сентября 2026 г.», «30 сентября 2026», `30.09.2026`, `2026-09-30`.
+pub fn parse_russian_date(text: &str) -> Option<(i32, u8, u8)> {
+    if let Some(d) = crate::ingest::period::parse_date_text(text) {
+        return Some(d);
+    }
+    let t = text.trim().trim_end_matches('.').trim_end_matches(" г").trim_end_matches(" года");
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let [d, m, y] = words.as_slice() else {
+        return None;
+    };
+    let (d, m, y): (u8, u8, i32) = (d.parse().ok()?, crate::fmt::month_from_name(m)?, y.parse().ok()?);
+    ((2000..=2100).contains(&y) && d >= 1 && d <= crate::ingest::period::days_in_month(y, m)).then_some((y, m, d))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -181,6 +215,23 @@ impl Region {
                 message: format!("period = «{p}» не распознан: ожидалось «2026-Q1», «2026-03» или «2026»"),
             });
         }
+        for step in &r.steps {
+            if let Some(d) = &step.deadline
+                && d.date().is_none()
+            {
+                let shown = match d {
+                    DeadlineDef::Text(t) => t.clone(),
+                    DeadlineDef::Date(d) => d.to_string(),
+                };
+                return Err(RegionError::Invalid {
+                    path: origin.to_string(),
+                    message: format!(
+                        "шаг «{}»: срок «{shown}» не является датой — ожидалось 2026-09-30 или «30 сентября 2026 г.»",
+                        step.key
+                    ),
+                });
+            }
+        }
         if let Some(d) = &r.meeting.date
             && d.date.is_none()
         {
@@ -213,6 +264,23 @@ mod tests {
         let n = Names::One("Минэкономразвития; КГАУ «МФЦ Забайкальского края»".into());
         assert_eq!(n.list(), vec!["Минэкономразвития", "КГАУ «МФЦ Забайкальского края»"]);
         assert!(Names::None.list().is_empty());
+    }
+
+    #[test]
+    fn deadlines_as_dates_or_text() {
+        let r = Region::parse(
+            "[[steps]]\nkey = \"a\"\ndeadline = 2026-09-30\n[[steps]]\nkey = \"b\"\ndeadline = \"30 сентября 2026 г.\"\n",
+            "r.toml",
+        )
+        .unwrap();
+        assert_eq!(r.steps[0].deadline.as_ref().unwrap().date(), Some((2026, 9, 30)));
+        assert_eq!(r.steps[1].deadline.as_ref().unwrap().date(), Some((2026, 9, 30)));
+        let e = Region::parse("[[steps]]\nkey = \"k2.mfc\"\ndeadline = \"к осени\"\n", "r.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("шаг «k2.mfc»") && e.contains("к осени"), "{e}");
+        assert_eq!(parse_russian_date("31 декабря 2026"), Some((2026, 12, 31)));
+        assert_eq!(parse_russian_date("31 февраля 2026 г."), None);
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod batch;
 pub mod build;
 pub mod check;
 pub mod forms;
+pub mod history;
 pub mod init;
 pub mod watch;
 

@@ -190,7 +190,13 @@ pub fn read_inputs(inputs: &Path, methodology: &Methodology) -> Result<Inputs, I
     if !inputs.is_dir() {
         return Err(IngestError::NoInputs(inputs.to_path_buf()));
     }
-    let dir = inputs.join(SUBMISSIONS_DIR);
+    read_submissions(inputs, &inputs.join(SUBMISSIONS_DIR), methodology)
+}
+
+/// Reads every submission under `dir`; paths in diagnostics are relative
+/// to `inputs` (the folder `dir` is shown from).
+pub fn read_submissions(inputs: &Path, dir: &Path, methodology: &Methodology) -> Result<Inputs, IngestError> {
+    let dir = dir.to_path_buf();
     let mut diagnostics = Vec::new();
     let mut files = Vec::new();
     if dir.is_dir() {

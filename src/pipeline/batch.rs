@@ -33,6 +33,14 @@ pub struct BatchOptions {
     pub methodology: Option<PathBuf>,
     /// The build options of every region.
     pub build: BuildOptions,
+    /// The root of the regions' histories: each region's records go to
+    /// `<root>/<region folder>/`; None: no history.
+    pub history: Option<PathBuf>,
+}
+
+/// `<batch folder>/../history`: the default root of the regions' histories.
+pub fn default_history_root(dir: &Path) -> PathBuf {
+    super::default_history(dir)
 }
 
 /// The outcome of one region.
@@ -161,6 +169,7 @@ fn build_all(
             let sources = Sources {
                 inputs: path.clone(),
                 methodology: opts.methodology.clone(),
+                history: opts.history.as_ref().map(|root| root.join(folder)),
             };
             let result = super::build(&sources, &opts.build, fonts, &opts.out.join(folder));
             let outcome = RegionOutcome {

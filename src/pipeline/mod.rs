@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use crate::app::AppError;
 use crate::diag::Diagnostic;
 use crate::ingest::regions::RegionsTable;
-use crate::ingest::{Inputs, Period};
+use crate::ingest::{IngestError, Inputs, Period};
 use crate::layout::{METHODOLOGY_FILE, REGIONS_FILE};
 use crate::methodology::{Methodology, MethodologyError};
 use crate::outdir::{self, OutLock};
@@ -31,6 +31,30 @@ pub struct Sources {
     pub inputs: PathBuf,
     /// Replaces the built-in and `inputs/methodology.toml`.
     pub methodology: Option<PathBuf>,
+    /// The history of periods: read for the dynamics, and where `build`
+    /// records its period; None: no history (`--no-history`).
+    pub history: Option<PathBuf>,
+}
+
+impl Sources {
+    /// The inputs folder with the default history beside it
+    /// (`<inputs>/../history`).
+    pub fn new(inputs: PathBuf, methodology: Option<PathBuf>) -> Sources {
+        Sources {
+            history: Some(default_history(&inputs)),
+            inputs,
+            methodology,
+        }
+    }
+}
+
+/// `<inputs>/../history`.
+pub fn default_history(inputs: &Path) -> PathBuf {
+    let abs = inputs
+        .canonicalize()
+        .or_else(|_| std::path::absolute(inputs))
+        .unwrap_or_else(|_| inputs.to_path_buf());
+    abs.parent().unwrap_or(&abs).join(crate::history::HISTORY_DIR)
 }
 
 /// Everything computed from the inputs.
@@ -43,6 +67,8 @@ pub struct Loaded {
     pub inputs: Inputs,
     /// `<inputs>/regions.xlsx`, when there is one.
     pub regions: Option<RegionsTable>,
+    /// The recorded periods before this build's.
+    pub history: Vec<crate::history::Record>,
     /// None when the period is unknown or the data have errors.
     pub rating: Option<Rating>,
     pub report: Option<Report>,
@@ -100,9 +126,20 @@ fn period(inputs: &mut Inputs, region: &Region) -> Option<Period> {
 
 /// Reads and computes. Data errors are diagnostics, not an `Err`.
 pub fn load(src: &Sources) -> Result<Loaded, AppError> {
+    load_with(src, None)
+}
+
+/// [`load`], the forms read from `submissions` instead of
+/// `<inputs>/submissions` (a past period's folder, recorded by `history
+/// record`).
+pub fn load_with(src: &Sources, submissions: Option<&Path>) -> Result<Loaded, AppError> {
     let methodology = load_methodology(src)?;
     let region = Region::load_from(&src.inputs)?;
-    let inputs = crate::ingest::read_inputs(&src.inputs, &methodology)?;
+    let inputs = match submissions {
+        Some(dir) if !dir.is_dir() => return Err(IngestError::NoInputs(dir.to_path_buf()).into()),
+        Some(dir) => crate::ingest::read_submissions(dir.parent().unwrap_or(dir), dir, &methodology)?,
+        None => crate::ingest::read_inputs(&src.inputs, &methodology)?,
+    };
     let regions_file = src.inputs.join(REGIONS_FILE);
     let regions = if regions_file.is_file() {
         Some(crate::ingest::regions::read(&regions_file)?)
@@ -115,6 +152,7 @@ pub fn load(src: &Sources) -> Result<Loaded, AppError> {
         region,
         inputs,
         regions,
+        history: Vec::new(),
         rating: None,
         report: None,
     };
@@ -128,12 +166,19 @@ pub fn load(src: &Sources) -> Result<Loaded, AppError> {
         };
     };
     let rating = crate::rating::compute(&loaded.methodology, &loaded.inputs, period, &loaded.region.years);
+    let region_name = Report::region_name(&loaded.region, &loaded.inputs);
+    if let Some(dir) = &src.history {
+        let history = crate::history::History::load(dir, &region_name);
+        loaded.inputs.diagnostics.extend(history.diagnostics.iter().cloned());
+        loaded.history = history.before(&period);
+    }
     loaded.report = Some(Report::build(&ReportInputs {
         methodology: &loaded.methodology,
         region: &loaded.region,
         inputs: &loaded.inputs,
         rating: &rating,
         regions: loaded.regions.as_ref(),
+        history: &loaded.history,
     }));
     loaded.rating = Some(rating);
     Ok(loaded)
@@ -222,8 +267,26 @@ pub fn build(src: &Sources, opts: &BuildOptions, fonts: &Fonts, out: &Path) -> R
         Err(error) => return fail(error, diagnostics),
     };
     diagnostics.extend(rendered.warnings);
+    // The period's record is staged first: a history that cannot be written
+    // fails the build before anything in `out` changes.
+    let staged = match (&src.history, &loaded.report) {
+        (Some(dir), Some(report)) => {
+            let mut record = crate::history::Record::of(report);
+            record.recorded_at = Some(crate::history::now_utc());
+            match crate::history::Staged::write(dir, &record) {
+                Ok(s) => Some(s),
+                Err(e) => return fail(AppError::History(e), diagnostics),
+            }
+        }
+        _ => None,
+    };
     if let Err(error) = outdir::write_build_outputs(out, &rendered.files) {
         return fail(error, diagnostics);
+    }
+    if let Some(staged) = staged
+        && let Err(e) = staged.commit()
+    {
+        return fail(AppError::History(e), diagnostics);
     }
     match loaded.report {
         Some(report) => Ok(Built {

@@ -81,6 +81,9 @@ pub struct MeasureResult {
     /// required minimum (for an additive component: the criterion's own
     /// threshold); None where the minimum is met or not defined.
     pub target: Option<usize>,
+    /// When the minimum is met: the index of the next level that adds
+    /// points (the next band of a scale; a criterion not met).
+    pub next: Option<usize>,
     /// Codes not submitted.
     pub missing: Vec<String>,
 }
@@ -299,6 +302,7 @@ fn measure(
         share,
         levels,
         target: None,
+        next: None,
         missing,
     }
 }
@@ -364,10 +368,9 @@ fn component(
             format!("компонент {} «{}» не рассчитан: {}", c.label, c.name, scored.reason),
         ));
     }
-    if let Some(req) = required
-        && status != Status::Met
-    {
-        set_targets(&mut scored.measures, req);
+    match required {
+        Some(req) if status != Status::Met => set_targets(&mut scored.measures, req),
+        _ => set_next_levels(&mut scored.measures, scored.points),
     }
     ComponentResult {
         id: c.id.clone(),
@@ -578,6 +581,21 @@ fn status_of(points: Option<u32>, required: Option<u32>) -> Status {
 
 /// Targets: for each measure the level that gives the required minimum
 /// (for a criterion: its own threshold).
+/// When the minimum is met (or none is set): the next band above the
+/// points of a scale, and each criterion not met.
+fn set_next_levels(measures: &mut [MeasureResult], points: Option<u32>) {
+    let Some(points) = points else {
+        return;
+    };
+    for mr in measures {
+        mr.next = if mr.criterion.is_some() {
+            mr.levels.iter().position(|l| !l.reached)
+        } else {
+            mr.levels.iter().position(|l| l.points > points && !l.reached)
+        };
+    }
+}
+
 fn set_targets(measures: &mut [MeasureResult], required: u32) {
     for mr in measures {
         mr.target = mr

@@ -65,6 +65,9 @@ pub struct PlanRow {
     pub target: Option<u64>,
     /// The index in `levels` of the target's level.
     pub target_level: Option<usize>,
+    /// When the minimum is met: the index in `levels` of the next level
+    /// that adds points.
+    pub next_level: Option<usize>,
     /// «69 142 (> 10%)», «—» when met or not defined.
     pub target_text: String,
     /// The target as a number alone: «69 142», «—».
@@ -83,6 +86,13 @@ pub struct PlanRow {
     /// The works as a list when written «1. … 2. …», else one item.
     pub works_items: Vec<String>,
     pub deadline: String,
+    /// The step's own deadline, when region.toml gives one (else 31
+    /// December of the period's year).
+    #[serde(skip)]
+    pub deadline_date: Option<(i32, u8, u8)>,
+    /// Against the recorded periods: previous value, change, growth needed
+    /// per month, trend and forecast.
+    pub progress: super::dynamics::Progress,
     /// The organisations the figures come from («ООО «МАХ»», «Росстат»).
     pub sources: Vec<String>,
     pub missing: Vec<String>,
@@ -299,9 +309,11 @@ fn plan_row(m: &Methodology, region: &Region, inputs: &Inputs, mr: &MeasureResul
         }
     }
     let target = mr.target_level();
+    let next = mr.next.and_then(|i| mr.levels.get(i));
     let thresholds: Vec<crate::num::Threshold> = mr.levels.iter().map(|l| l.threshold).collect();
     let levels: Vec<LevelView> = mr.levels.iter().map(level_view).collect();
     let works = step.and_then(|s| s.works.clone()).unwrap_or_default();
+    let deadline_date = step.and_then(|s| s.deadline.as_ref()).and_then(|d| d.date());
     PlanRow {
         id: mr.id.clone(),
         code,
@@ -323,20 +335,33 @@ fn plan_row(m: &Methodology, region: &Region, inputs: &Inputs, mr: &MeasureResul
         threshold: target.map(|t| t.threshold_label.clone()).unwrap_or_default(),
         target: target.and_then(|t| t.count),
         target_level: mr.target,
-        target_text: target_text(target),
+        next_level: mr.next,
+        target_text: match (target, next) {
+            (None, Some(n)) => format!("{} — следующий уровень", level_text(n)),
+            _ => target_text(target),
+        },
         target_value_text: target
             .and_then(|t| t.count)
             .map(crate::fmt::int)
             .unwrap_or_else(|| "—".into()),
-        plan_text: match (target, levels.iter().rev().find(|l| l.reached)) {
-            (None, Some(l)) => format!("{} ({})", l.count_text, l.threshold),
+        plan_text: match (target, levels.iter().rev().find(|l| l.reached), next) {
+            (None, Some(l), Some(n)) => format!(
+                "{} ({}); следующий уровень — {}",
+                l.count_text,
+                l.threshold,
+                level_text(n)
+            ),
+            (None, Some(l), None) => format!("{} ({})", l.count_text, l.threshold),
             _ => target_text(target),
         },
         gap: target.and_then(|t| t.gap),
-        gap_text: target
-            .and_then(|t| t.gap)
-            .map(crate::fmt::int)
-            .unwrap_or_else(|| "—".into()),
+        gap_text: match (target, next) {
+            (Some(t), _) => t.gap.map(crate::fmt::int).unwrap_or_else(|| "—".into()),
+            (None, Some(n)) => n
+                .gap
+                .map_or_else(|| "—".into(), |g| format!("+{} до следующего уровня", crate::fmt::int(g))),
+            (None, None) => "—".into(),
+        },
         levels,
         numerator_parts: mr.numerator.iter().map(|p| part_view(m, region, inputs, p)).collect(),
         base_parts: mr.base_parts.iter().map(|p| part_view(m, region, inputs, p)).collect(),
@@ -344,14 +369,22 @@ fn plan_row(m: &Methodology, region: &Region, inputs: &Inputs, mr: &MeasureResul
         responsible,
         works_items: numbered(&works),
         works,
-        deadline: step
-            .and_then(|s| s.deadline.clone())
-            .unwrap_or_else(|| deadline.to_string()),
+        deadline: deadline_date.map_or_else(|| deadline.to_string(), |(y, m, d)| crate::fmt::date(y, m, d)),
+        deadline_date,
+        progress: Default::default(),
         sources,
         missing: mr.missing.clone(),
     }
 }
 
+
+/// «526 (≥ 40%)»: a level's count and threshold.
+fn level_text(l: &Level) -> String {
+    match l.count {
+        Some(c) => format!("{} ({})", crate::fmt::int(c), l.threshold_label),
+        None => l.threshold_label.clone(),
+    }
+}
 
 /// «69 142 (> 10%)», the threshold alone without a base, «—» without a
 /// target.

@@ -30,6 +30,29 @@ pub struct RatingJson {
     pub values: BTreeMap<String, u64>,
     pub components: Vec<ComponentJson>,
     pub diagnostics: Vec<DiagnosticJson>,
+    /// The recorded periods and this one, oldest first.
+    pub history: Vec<HistoryJson>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HistoryJson {
+    pub period: String,
+    pub total: u32,
+    pub band: String,
+    pub points: BTreeMap<String, Option<u32>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PreviousJson {
+    pub period: String,
+    pub value: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ForecastJson {
+    /// The month the trend reaches the target (`2026-11`); null: never.
+    pub period: Option<String>,
+    pub on_track: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -73,6 +96,29 @@ pub struct IndicatorJson {
     pub levels: Vec<LevelJson>,
     pub responsible: Vec<String>,
     pub missing: Vec<String>,
+    /// The previous recorded period's value.
+    #[serde(default)]
+    pub previous: Option<PreviousJson>,
+    /// value − previous value.
+    #[serde(default)]
+    pub change: Option<i64>,
+    /// Whole months from the period's end to the deadline.
+    #[serde(default)]
+    pub months_left: u32,
+    /// ceil((target − value) / months left); null where `target` is null.
+    #[serde(default)]
+    pub growth_needed_per_month: Option<u64>,
+    /// The fitted monthly change of the count (an estimate); null with
+    /// fewer than two periods.
+    #[serde(default)]
+    pub trend_per_month: Option<i64>,
+    /// When the trend reaches the target (an estimate); null with fewer
+    /// than two periods or no target.
+    #[serde(default)]
+    pub forecast: Option<ForecastJson>,
+    /// The next level that adds points when the minimum is met.
+    #[serde(default)]
+    pub next_level: Option<LevelJson>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -143,6 +189,16 @@ impl RatingJson {
                 })
                 .collect(),
             diagnostics: r.diagnostics.iter().map(diagnostic).collect(),
+            history: r
+                .history
+                .iter()
+                .map(|h| HistoryJson {
+                    period: h.period.clone(),
+                    total: h.total,
+                    band: h.band.clone(),
+                    points: h.points.clone(),
+                })
+                .collect(),
         }
     }
 }
@@ -161,19 +217,32 @@ fn indicator(r: &PlanRow) -> IndicatorJson {
         threshold: r.threshold.clone(),
         target: r.target,
         gap: r.gap,
-        levels: r
-            .levels
-            .iter()
-            .map(|l| LevelJson {
-                threshold: l.threshold.clone(),
-                points: l.points,
-                count: l.count,
-                gap: l.gap,
-                reached: l.reached,
-            })
-            .collect(),
+        levels: r.levels.iter().map(level).collect(),
         responsible: r.responsible.clone(),
         missing: r.missing.clone(),
+        previous: r.progress.previous.as_ref().map(|p| PreviousJson {
+            period: p.period.clone(),
+            value: p.value,
+        }),
+        change: r.progress.change,
+        months_left: r.progress.months_left,
+        growth_needed_per_month: r.progress.growth_needed_per_month,
+        trend_per_month: r.progress.trend_per_month,
+        forecast: r.progress.forecast.as_ref().map(|f| ForecastJson {
+            period: f.period.clone(),
+            on_track: f.on_track,
+        }),
+        next_level: r.next_level.and_then(|i| r.levels.get(i)).map(level),
+    }
+}
+
+fn level(l: &super::LevelView) -> LevelJson {
+    LevelJson {
+        threshold: l.threshold.clone(),
+        points: l.points,
+        count: l.count,
+        gap: l.gap,
+        reached: l.reached,
     }
 }
 

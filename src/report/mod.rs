@@ -9,6 +9,7 @@
 
 pub mod bodies;
 pub mod component;
+pub mod dynamics;
 pub mod json;
 pub mod ranking;
 
@@ -150,6 +151,11 @@ pub struct Report {
     pub bodies: Vec<BodyView>,
     /// The ranking of regions (`regions.xlsx`), the region marked.
     pub ranking: Option<Ranking>,
+    /// The recorded periods and the current one, oldest first.
+    pub history: Vec<dynamics::HistoryPoint>,
+    /// The charts of the dynamics (the total, each component); empty with
+    /// one period only.
+    pub dynamics: Vec<dynamics::Series>,
 }
 
 /// What the report is built from.
@@ -160,10 +166,12 @@ pub struct ReportInputs<'a> {
     pub rating: &'a Rating,
     /// `regions.xlsx`, when there is one.
     pub regions: Option<&'a RegionsTable>,
+    /// The records of the periods before this one, oldest first.
+    pub history: &'a [crate::history::Record],
 }
 
 /// «красная зона» for the colour ids of the methodology.
-fn band_name(id: &str) -> String {
+pub fn band_name(id: &str) -> String {
     match id {
         "red" => "красная зона".into(),
         "yellow" => "жёлтая зона".into(),
@@ -193,10 +201,37 @@ impl Report {
             .iter()
             .map(|c| component::component_view(src.methodology, src.region, src.inputs, c, &deadline))
             .collect();
+        let mut components = components;
+        for c in &mut components {
+            for r in &mut c.rows {
+                let deadline = r.deadline_date.unwrap_or((meta.year, 12, 31));
+                r.progress = dynamics::progress(r, &src.rating.period, src.history, deadline);
+            }
+        }
         let bodies = bodies::bodies_view(src.region, &components, meta.year);
-        let ranking = src.regions.map(|t| Ranking::from_table(t, &meta.region));
+        let ranking = src.regions.map(|t| Ranking::from_table(t, &meta.region)).filter(|r| r.count > 0);
+        let summary = summary(src);
+        let history = dynamics::history(
+            src.history,
+            dynamics::HistoryPoint {
+                period: meta.period.clone(),
+                short_label: dynamics::short_label(&src.rating.period),
+                label: meta.period_label.clone(),
+                total: summary.total,
+                band: summary.band.id.clone(),
+                points: components.iter().map(|c| (c.id.clone(), c.points)).collect(),
+                current: true,
+            },
+        );
+        let dynamics = if history.len() > 1 {
+            dynamics::series(&history, &components, summary.total_max, summary.year_target)
+        } else {
+            Vec::new()
+        };
         Report {
-            summary: summary(src),
+            history,
+            dynamics,
+            summary,
             targets: src
                 .rating
                 .targets
@@ -268,6 +303,8 @@ impl Report {
             diagnostics,
             bodies: vec![body.clone()],
             ranking: None,
+            history: self.history.clone(),
+            dynamics: Vec::new(),
         }
     }
 
@@ -291,13 +328,21 @@ impl Report {
     }
 }
 
+impl Report {
+    /// The region's name: region.toml's, else the forms', else «Регион не
+    /// указан».
+    pub fn region_name(region: &Region, inputs: &Inputs) -> String {
+        region
+            .region
+            .clone()
+            .or_else(|| inputs.region.as_ref().map(|r| r.0.clone()))
+            .unwrap_or_else(|| "Регион не указан".into())
+    }
+}
+
 fn meta(src: &ReportInputs<'_>) -> Meta {
     let (region, rating) = (src.region, src.rating);
-    let region_name = region
-        .region
-        .clone()
-        .or_else(|| src.inputs.region.as_ref().map(|r| r.0.clone()))
-        .unwrap_or_else(|| "Регион не указан".into());
+    let region_name = Report::region_name(region, src.inputs);
     let genitive = region.region_genitive.clone().unwrap_or_else(|| region_name.clone());
     let year = rating.year;
     let meeting_date = region.meeting_date();

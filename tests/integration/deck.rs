@@ -573,6 +573,7 @@ fn data_json_carries_report_and_rendered_texts() {
     let loaded = pipeline::load(&Sources {
         inputs: inputs_dir(),
         methodology: None,
+        history: None,
     })
     .unwrap();
     let report = loaded.report.unwrap();

@@ -17,6 +17,7 @@ fn sources(inputs: &Path) -> Sources {
     Sources {
         inputs: inputs.to_path_buf(),
         methodology: None,
+        history: None,
     }
 }
 

@@ -39,6 +39,7 @@ fn report_of(inputs: &Path) -> Report {
     pipeline::load(&Sources {
         inputs: inputs.to_path_buf(),
         methodology: None,
+        history: None,
     })
     .unwrap()
     .report
@@ -677,13 +678,13 @@ works = "Проверить"
         );
         assert!(out.join("bodies").join(s).join("report.pdf").is_file(), "{s}");
     }
-    // Nothing outside the temporary folder's inputs/ and out/.
+    // Nothing outside the temporary folder's inputs/, out/ and history/.
     let mut top: Vec<String> = fs::read_dir(tmp.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
         .collect();
     top.sort();
-    assert_eq!(top, ["inputs", "out"]);
+    assert_eq!(top, ["history", "inputs", "out"]);
     assert!(!out.join("evil").exists() && !tmp.path().join("evil").exists());
     assert!(!slugs.contains(&"con".to_string()), "a Windows device name: {slugs:?}");
     // The names print literally in their packs.
@@ -712,6 +713,7 @@ fn packs_are_deterministic() {
     let loaded = pipeline::load(&Sources {
         inputs: inputs_dir(),
         methodology: None,
+        history: None,
     })
     .unwrap();
     let fonts = max_rating::render::typst::Fonts::embedded();

@@ -10,6 +10,7 @@ fn load() -> Loaded {
     let src = Sources {
         inputs: concat!(env!("CARGO_MANIFEST_DIR"), "/inputs").into(),
         methodology: None,
+        history: None,
     };
     pipeline::load(&src).unwrap()
 }

@@ -18,6 +18,7 @@ fn load(inputs: &Path) -> Loaded {
     pipeline::load(&Sources {
         inputs: inputs.to_path_buf(),
         methodology: None,
+        history: None,
     })
     .unwrap()
 }

@@ -93,10 +93,12 @@ impl Sheet<'_> {
             Col::Base => self.sum_cell(rr, cn, p.base, &p.base_parts, cells)?,
             Col::Share => self.share_cell(rr, p)?,
             Col::Threshold => {
-                let t = match (p.threshold.is_empty(), self.criteria) {
-                    (false, _) => p.threshold.as_str(),
-                    (true, true) => p.levels.first().map(|l| l.threshold.as_str()).unwrap_or(DASH),
-                    (true, false) => DASH,
+                let next = p.next_level.and_then(|i| p.levels.get(i));
+                let t = match (p.threshold.is_empty(), next, self.criteria) {
+                    (false, _, _) => p.threshold.clone(),
+                    (true, Some(l), _) => format!("{} (следующий уровень)", l.threshold),
+                    (true, None, true) => p.levels.first().map_or(DASH.to_string(), |l| l.threshold.clone()),
+                    (true, None, false) => DASH.to_string(),
                 };
                 ws.write_string_with_format(rr, cn, t, &st.center)?;
             }
@@ -204,10 +206,14 @@ impl Sheet<'_> {
         write_formula(&mut self.ws, rr, cn, &f, stored, &st.points)
     }
 
-    /// The level of the plan's target and its count, when both exist.
-    fn target(p: &PlanRow) -> Option<(&LevelView, u64)> {
-        let level = p.target_level.and_then(|i| p.levels.get(i))?;
-        Some((level, p.target?))
+    /// The level of the plan's target (or, the minimum met, of the next
+    /// level), its count and its gap.
+    fn target(p: &PlanRow) -> Option<(&LevelView, u64, Option<u64>)> {
+        if let (Some(level), Some(t)) = (p.target_level.and_then(|i| p.levels.get(i)), p.target) {
+            return Some((level, t, p.gap));
+        }
+        let next = p.next_level.and_then(|i| p.levels.get(i))?;
+        Some((next, next.count?, next.gap))
     }
 
     /// No plan: met, or no minimum (—); no base (нет данных).
@@ -218,7 +224,7 @@ impl Sheet<'_> {
 
     fn target_cell(&mut self, rr: RowNum, p: &PlanRow) -> Result<(), XlsxError> {
         let cn = self.lay.col(Col::Target);
-        let Some((level, t)) = Self::target(p) else {
+        let Some((level, t, _)) = Self::target(p) else {
             return self.no_plan(rr, cn, p);
         };
         let (_, b) = self.value_base(rr);
@@ -228,7 +234,7 @@ impl Sheet<'_> {
 
     fn gap_cell(&mut self, rr: RowNum, p: &PlanRow) -> Result<(), XlsxError> {
         let cn = self.lay.col(Col::Gap);
-        let (Some(_), Some(g)) = (Self::target(p), p.gap) else {
+        let Some((_, _, Some(g))) = Self::target(p) else {
             return self.no_plan(rr, cn, p);
         };
         let (v, _) = self.value_base(rr);
