@@ -34,6 +34,7 @@ pub const TEMPLATE_FILES: &[(&str, &[u8])] = &[
     ("theme.typ", include_bytes!("../../templates/theme.typ")),
     ("plan.typ", include_bytes!("../../templates/plan.typ")),
     ("summary.typ", include_bytes!("../../templates/summary.typ")),
+    ("dynamics.typ", include_bytes!("../../templates/dynamics.typ")),
     // The federal ranking of `batch` (out/ranking.pdf), on the same theme.
     ("ranking.typ", include_bytes!("../../templates/ranking.typ")),
     ("texts.hbs", EMBEDDED_TEXTS.as_bytes()),

@@ -3,8 +3,11 @@
 //!
 //! - [`synth`] — synthetic regions with realistic figures, deterministic
 //!   from a seed, written as inputs folders;
+//! - [`reference`] — the reference forms of Забайкальский край (and the same
+//!   forms with other figures);
 //! - [`book`] — a workbook read back with its values and formulas, and an
 //!   evaluator that checks every formula computes its stored result.
 
 pub mod book;
+pub mod reference;
 pub mod synth;

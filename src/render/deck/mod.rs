@@ -35,6 +35,8 @@ const GLOBAL_TEXTS: &[&str] = &[
     "footer",
     "goal_title",
     "summary_title",
+    "dynamics_title",
+    "dynamics_forecast_heading",
     "summary_goal_heading",
     "summary_required_label",
     "summary_current_label",

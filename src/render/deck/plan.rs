@@ -24,8 +24,28 @@ pub struct Cell {
     /// The text as lines: the items of a list written «1. … 2. …», else
     /// the text alone.
     pub lines: Vec<String>,
+    /// Smaller lines under the text (the change, the pace, the forecast),
+    /// each with a tone: `good`, `bad` or empty.
+    pub notes: Vec<Note>,
     pub colspan: usize,
     pub rowspan: usize,
+}
+
+/// A small line under a cell's text.
+#[derive(Debug, Clone, Serialize)]
+pub struct Note {
+    pub text: String,
+    pub tone: &'static str,
+}
+
+impl Cell {
+    /// Adds `text` as a note unless it is empty.
+    fn note(mut self, text: String, tone: &'static str) -> Cell {
+        if !text.is_empty() {
+            self.notes.push(Note { text, tone });
+        }
+        self
+    }
 }
 
 fn span(role: &'static str, text: String, colspan: usize, rowspan: usize) -> Cell {
@@ -33,6 +53,7 @@ fn span(role: &'static str, text: String, colspan: usize, rowspan: usize) -> Cel
         role,
         lines: numbered(&text),
         text,
+        notes: Vec::new(),
         colspan,
         rowspan,
     }
@@ -258,6 +279,23 @@ impl<'c, 'a> MeasureCx<'c, 'a> {
         self.cx.text(key, &self.vars)
     }
 
+    /// The value's cell with the change since the previous period.
+    fn value_cell(&self, key: &str, rowspan: usize) -> Result<Cell, TextError> {
+        Ok(span("value", self.t(key)?, 1, rowspan).note(self.t("plan_change")?, ""))
+    }
+
+    /// The gap's cell with the growth needed per month and the forecast.
+    fn gap_cell(&self, rowspan: usize) -> Result<Cell, TextError> {
+        let tone = match &self.row.progress.forecast {
+            Some(f) if f.on_track => "good",
+            Some(_) => "bad",
+            None => "",
+        };
+        Ok(span("gap", self.t("plan_gap")?, 1, rowspan)
+            .note(self.t("plan_pace")?, "")
+            .note(self.t("plan_forecast")?, tone))
+    }
+
     fn part_text(&self, key: &str, p: &PartView, mark: &str) -> Result<String, TextError> {
         let mut extra = self.vars.clone();
         extra.push(("part", to_value(p)));
@@ -272,9 +310,9 @@ impl<'c, 'a> MeasureCx<'c, 'a> {
             kind: "measure",
             cells: vec![
                 cell("indicator", self.t("plan_indicator")?),
-                cell("value", self.t("plan_value")?),
+                self.value_cell("plan_value", 1)?,
                 cell("target", self.t("plan_target")?),
-                cell("gap", self.t("plan_gap")?),
+                self.gap_cell(1)?,
                 cell("responsible", self.t("plan_responsible")?),
                 cell("works", self.t("plan_works")?),
             ],
@@ -299,7 +337,7 @@ impl<'c, 'a> MeasureCx<'c, 'a> {
         let r = self.row;
         let mut out = vec![Row {
             kind: "heading",
-            cells: vec![span("heading", self.t("plan_measure_heading")?, PLAN_COLUMNS, 1)],
+            cells: vec![span("heading", self.t("plan_measure_heading")?, PLAN_COLUMNS, 1).note(self.t("plan_change")?, "")],
         }];
         let n = r.numerator_parts.len().max(1);
         let bases = if r.base_parts.len() > 1 { r.base_parts.len() } else { 0 };
@@ -310,7 +348,7 @@ impl<'c, 'a> MeasureCx<'c, 'a> {
             ];
             if i == 0 {
                 cells.push(span("target", self.t("plan_target")?, 1, n));
-                cells.push(span("gap", self.t("plan_gap")?, 1, n));
+                cells.push(self.gap_cell(n)?);
                 cells.push(span("responsible", self.t("plan_responsible")?, 1, n));
                 cells.push(span("works", self.t("plan_works")?, 1, n + bases));
             }
