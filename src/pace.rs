@@ -19,6 +19,22 @@ pub fn month_of(index: i64) -> (i32, u8) {
     (i32::try_from(year).unwrap_or(i32::MAX), u8::try_from(month).unwrap_or(12))
 }
 
+/// The month index of a period's end, from its code (`2026-Q1` → 24 315).
+pub fn month_index_of_code(code: &str) -> Option<i64> {
+    Period::parse(code).map(|p| end_month(&p))
+}
+
+/// A date as Excel's serial number (days since 30 December 1899).
+pub fn excel_serial(year: i32, month: u8, day: u8) -> f64 {
+    let (y, m) = (i64::from(year), i64::from(month));
+    let (y2, m2) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
+    let era = y2.div_euclid(400);
+    let yoe = y2 - era * 400;
+    let doy = (153 * m2 + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    (era * 146_097 + doe - 719_468 + 25_569) as f64
+}
+
 /// The month a period ends in (2026-Q1 → March 2026).
 pub fn end_month(p: &Period) -> i64 {
     let (y, m, _) = p.last_day();
@@ -145,6 +161,13 @@ mod tests {
         assert_eq!(reaches(&down, &ge5, month_index(2026, 6)), None);
         assert!(fit(&[(5, 0.1)]).is_none());
         assert!(fit(&[(5, 0.1), (5, 0.2)]).is_none());
+    }
+
+    #[test]
+    fn excel_serials() {
+        assert_eq!(excel_serial(1970, 1, 1), 25_569.0);
+        assert_eq!(excel_serial(2026, 4, 1), 46_113.0);
+        assert_eq!(crate::ingest::period::excel_serial_to_ymd(excel_serial(2026, 11, 1)), Some((2026, 11, 1)));
     }
 
     #[test]

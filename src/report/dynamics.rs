@@ -31,6 +31,40 @@ pub struct HistoryPoint {
     pub current: bool,
 }
 
+/// A measure over the periods of the history (aligned with it).
+#[derive(Debug, Clone, Serialize)]
+pub struct MeasureSeries {
+    pub id: String,
+    pub component: String,
+    pub name: String,
+    pub unit: String,
+    pub values: Vec<Option<u64>>,
+    pub bases: Vec<Option<u64>>,
+}
+
+/// Every plan row's values over the records and the current period.
+pub fn measure_series(records: &[Record], components: &[ComponentView]) -> Vec<MeasureSeries> {
+    let mut out = Vec::new();
+    for c in components {
+        for r in &c.rows {
+            let past = records.iter().map(|rec| rec.measures.iter().find(|m| m.id == r.id));
+            let (mut values, mut bases): (Vec<Option<u64>>, Vec<Option<u64>>) =
+                past.map(|m| (m.and_then(|m| m.value), m.and_then(|m| m.base))).unzip();
+            values.push(r.value);
+            bases.push(r.base);
+            out.push(MeasureSeries {
+                id: r.id.clone(),
+                component: c.id.clone(),
+                name: r.name.clone(),
+                unit: r.unit.clone(),
+                values,
+                bases,
+            });
+        }
+    }
+    out
+}
+
 /// One chart of the dynamics: the total or a component over the periods.
 #[derive(Debug, Clone, Serialize)]
 pub struct Series {
@@ -199,14 +233,18 @@ pub fn progress(row: &PlanRow, current: &Period, records: &[Record], deadline: (
     let (Some(value), Some(base)) = (row.value, row.base.filter(|b| *b > 0)) else {
         return p;
     };
-    let mut points: Vec<(i64, f64)> = earlier
+    // The last periods recorded (with or without the row's data), then
+    // those of them with data: as the workbook's SLOPE over their rows.
+    let recent = &records[records.len().saturating_sub(TREND_PERIODS - 1)..];
+    let mut points: Vec<(i64, f64)> = recent
         .iter()
-        .filter(|(_, _, b)| *b > 0)
-        .map(|(per, v, b)| (pace::end_month(per), *v as f64 / *b as f64))
+        .filter_map(|r| {
+            let (v, b) = r.measure(&row.id)?;
+            (b > 0).then(|| Some((pace::end_month(&r.period()?), v as f64 / b as f64)))?
+        })
         .collect();
     points.push((pace::end_month(current), value as f64 / base as f64));
-    let from = points.len().saturating_sub(TREND_PERIODS);
-    let Some(line) = pace::fit(&points[from..]) else {
+    let Some(line) = pace::fit(&points) else {
         return p;
     };
     let per_month = (line.slope * base as f64).round();

@@ -156,6 +156,8 @@ pub struct Report {
     /// The charts of the dynamics (the total, each component); empty with
     /// one period only.
     pub dynamics: Vec<dynamics::Series>,
+    /// Every plan row's value and base over `history`.
+    pub measure_history: Vec<dynamics::MeasureSeries>,
 }
 
 /// What the report is built from.
@@ -229,6 +231,7 @@ impl Report {
             Vec::new()
         };
         Report {
+            measure_history: dynamics::measure_series(src.history, &components),
             history,
             dynamics,
             summary,
@@ -305,6 +308,12 @@ impl Report {
             ranking: None,
             history: self.history.clone(),
             dynamics: Vec::new(),
+            measure_history: self
+                .measure_history
+                .iter()
+                .filter(|m| ids.contains(&m.id.as_str()))
+                .cloned()
+                .collect(),
         }
     }
 

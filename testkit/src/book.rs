@@ -371,6 +371,7 @@ pub mod eval {
             Data::String(s) => V::Str(s.clone()),
             Data::Bool(b) => V::Bool(*b),
             Data::Empty => V::Empty,
+            Data::DateTime(d) => V::Num(d.as_f64()),
             other => panic!("unexpected cell {other:?}"),
         }
     }
@@ -487,8 +488,68 @@ pub mod eval {
                     .filter_map(|v| if let V::Num(x) = v { Some(*x) } else { None })
                     .fold(f64::NEG_INFINITY, f64::max),
             ),
+            "MIN" => V::Num(
+                flat(args)
+                    .iter()
+                    .filter_map(|v| if let V::Num(x) = v { Some(*x) } else { None })
+                    .fold(f64::INFINITY, f64::min),
+            ),
+            "MOD" => V::Num(n(&args[0]).rem_euclid(n(&args[1]))),
+            // Half away from zero, and away from zero, as Excel rounds.
+            "ROUND" => {
+                let k = 10f64.powi(n(&args[1]) as i32);
+                V::Num((n(&args[0]) * k).round() / k)
+            }
+            "ROUNDUP" => {
+                let k = 10f64.powi(n(&args[1]) as i32);
+                let x = n(&args[0]) * k;
+                V::Num(if x >= 0.0 { x.ceil() } else { x.floor() } / k)
+            }
+            "DATE" => V::Num(excel_date(n(&args[0]) as i64, n(&args[1]) as i64, n(&args[2]) as i64)),
+            "SLOPE" | "INTERCEPT" => match line(&args[0], &args[1]) {
+                Some((slope, intercept)) => V::Num(if name == "SLOPE" { slope } else { intercept }),
+                None => V::Err("#DIV/0!".into()),
+            },
             other => panic!("function {other} not supported"),
         }
+    }
+
+    /// The serial of a date in Excel's 1900 system (months beyond 12 roll
+    /// over, as in Excel).
+    fn excel_date(y: i64, m: i64, d: i64) -> f64 {
+        let (y, m) = (y + (m - 1).div_euclid(12), (m - 1).rem_euclid(12) + 1);
+        // Days from 1970-01-01 (Howard Hinnant), then Excel's epoch.
+        let (y2, m2) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
+        let era = y2.div_euclid(400);
+        let yoe = y2 - era * 400;
+        let doy = (153 * m2 + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        (era * 146_097 + doe - 719_468 + 25_569) as f64
+    }
+
+    /// The least-squares line of (x, y) pairs where both are numbers.
+    fn line(ys: &V, xs: &V) -> Option<(f64, f64)> {
+        let list = |v: &V| match v {
+            V::List(l) => l.clone(),
+            other => vec![other.clone()],
+        };
+        let pairs: Vec<(f64, f64)> = list(xs)
+            .iter()
+            .zip(list(ys).iter())
+            .filter_map(|(x, y)| match (x, y) {
+                (V::Num(x), V::Num(y)) => Some((*x, *y)),
+                _ => None,
+            })
+            .collect();
+        let n = pairs.len() as f64;
+        let mx = pairs.iter().map(|p| p.0).sum::<f64>() / n;
+        let my = pairs.iter().map(|p| p.1).sum::<f64>() / n;
+        let sxx: f64 = pairs.iter().map(|p| (p.0 - mx).powi(2)).sum();
+        if pairs.len() < 2 || sxx == 0.0 {
+            return None;
+        }
+        let slope = pairs.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum::<f64>() / sxx;
+        Some((slope, my - slope * mx))
     }
 
     pub fn eval(ctx: &Ctx, formula: &str) -> V {

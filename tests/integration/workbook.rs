@@ -95,6 +95,7 @@ fn engine_values(book: &Book, r: &Report) -> BTreeMap<(String, (u32, u32)), Want
     for c in &r.components {
         component_values(book.sheet(&c.label), c, &mut want);
     }
+    dynamics_values(book.sheet("Динамика"), r, &mut want);
     want
 }
 
@@ -152,6 +153,7 @@ fn component_values(s: &Sheet, c: &ComponentView, want: &mut BTreeMap<(String, (
                 .map(|g| Want::Num(g as f64))
                 .unwrap_or_else(|| Want::Text(text(&gap.1))),
         );
+        progress_values(row, p, &mut put);
     }
     if c.criteria.is_empty() {
         let scale = s.table("Полоса шкалы");
@@ -183,6 +185,48 @@ fn component_values(s: &Sheet, c: &ComponentView, want: &mut BTreeMap<(String, (
     }
 }
 
+/// The progress columns of a plan row: the engine's figures where a formula
+/// stands, «—» elsewhere.
+fn progress_values(row: &xlsx_book::Row, p: &max_rating::report::PlanRow, put: &mut impl FnMut((u32, u32), Want)) {
+    let pr = &p.progress;
+    let per_month = p.target.map(|_| Want::Num(pr.growth_needed_per_month.unwrap_or(0) as f64));
+    let forecast = pr.forecast.as_ref().map(|f| match &f.period {
+        Some(code) => {
+            let (y, m) = code.split_once('-').unwrap();
+            Want::Num(max_rating::pace::excel_serial(y.parse().unwrap(), m.parse().unwrap(), 1))
+        }
+        None => Want::Text("к сроку не достигается".into()),
+    });
+    for (header, w) in [
+        ("Прошлый период", pr.previous.as_ref().map(|x| Want::Num(x.value as f64))),
+        ("Изменение", pr.previous.as_ref().and(pr.change).map(|c| Want::Num(c as f64))),
+        ("Нужно в месяц до срока", per_month),
+        ("Темп (тренд) в месяц, оценка", pr.trend_per_month.map(|t| Want::Num(t as f64))),
+        ("Прогноз: месяц достижения", forecast),
+        ("В графике?", pr.forecast.as_ref().map(|f| Want::Text(f.status_label.clone()))),
+    ] {
+        let c = cell(row, header);
+        put(c.0, w.unwrap_or_else(|| Want::Text(text(&c.1))));
+    }
+}
+
+/// The shares of «Динамика»: value / base of each period.
+fn dynamics_values(s: &Sheet, r: &Report, want: &mut BTreeMap<(String, (u32, u32)), Want>) {
+    let rows = s.table("Период");
+    assert_eq!(rows.len(), r.history.len(), "«Динамика»: a row per period");
+    for (i, row) in rows.iter().enumerate() {
+        for m in &r.measure_history {
+            let c = cell(row, &format!("{}: доля", m.name));
+            if let (Some(v), Some(b)) = (m.values[i], m.bases[i]) {
+                want.insert(
+                    (s.name.clone(), c.0),
+                    if b == 0 { Want::Text("база 0".into()) } else { Want::Num(v as f64 / b as f64) },
+                );
+            }
+        }
+    }
+}
+
 fn criterion_points(passed: Option<bool>, points: u32) -> Want {
     match passed {
         Some(true) => Want::Num(f64::from(points)),
@@ -201,7 +245,8 @@ fn check_formulas_against_engine(book: &Book, r: &Report) -> usize {
             assert!(!f.contains("_xlfn"), "«{}» {pos:?}: {f}", sheet.name);
             for name in function_names(f) {
                 assert!(
-                    ["IF", "AND", "OR", "MAX", "SUM", "INT", "ISNUMBER"].contains(&name.as_str()),
+                    ["IF", "AND", "OR", "MAX", "SUM", "INT", "ISNUMBER", "ROUND", "ROUNDUP", "SLOPE", "INTERCEPT", "DATE", "MOD"]
+                        .contains(&name.as_str()),
                     "«{}» {pos:?}: function {name} in {f}",
                     sheet.name
                 );
@@ -250,7 +295,7 @@ fn seed_figures_on_their_sheets() {
     let book = open(&xlsx_of(&l));
     assert_eq!(
         book.names,
-        ["Сводка", "К1", "К2", "К3", "К4", "Итоги 2025", "Источники", "Замечания"]
+        ["Сводка", "К1", "К2", "К3", "К4", "Динамика", "Итоги 2025", "Источники", "Замечания"]
             .map(String::from)
             .to_vec()
     );

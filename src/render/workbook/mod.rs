@@ -24,6 +24,7 @@
 
 mod chart_cache;
 mod component;
+mod dynamics;
 mod formula;
 mod layout;
 mod lists;
@@ -93,11 +94,12 @@ fn render_scoped(report: &Report, scope: Option<Scope<'_>>) -> Result<Vec<u8>, X
             .set_comment(report.meta.methodology.clone())
             .set_creation_datetime(&created),
     );
+    let (dynamics, dynamics_cells) = dynamics::dynamics_sheet(report, &st)?;
     let mut components = Vec::new();
     let mut points_cells = Vec::new();
     for c in &report.components {
         let full = scope.and_then(|s| s.full.components.iter().find(|f| f.id == c.id));
-        let (ws, points_cell) = component::component_sheet(report, c, full, &st)?;
+        let (ws, points_cell) = component::component_sheet(report, c, full, &st, &dynamics_cells)?;
         points_cells.push(points_cell);
         components.push(ws);
     }
@@ -106,6 +108,7 @@ fn render_scoped(report: &Report, scope: Option<Scope<'_>>) -> Result<Vec<u8>, X
     for ws in components {
         wb.push_worksheet(ws);
     }
+    wb.push_worksheet(dynamics);
     if let Some(ws) = lists::results_sheet(report, &st)? {
         wb.push_worksheet(ws);
     }

@@ -5,6 +5,7 @@
 
 mod blocks;
 mod inputs;
+mod pace;
 mod plan;
 
 use std::collections::BTreeMap;
@@ -13,6 +14,7 @@ use rust_xlsxwriter::{ColNum, FormatAlign, RowNum, Worksheet, XlsxError};
 
 use super::formula::{Res, a1, lit, sheet_ref, status_formula, write_formula};
 use super::layout::{Fit, page_setup, text_fills, title_rows};
+use super::dynamics::DynamicsCells;
 use super::styles::Styles;
 use super::{NO_DATA, REGION_VALUE_NOTE};
 use crate::rating::Status;
@@ -31,6 +33,12 @@ enum Col {
     Points,
     Target,
     Gap,
+    Previous,
+    Change,
+    PerMonth,
+    Trend,
+    Forecast,
+    OnTrack,
     Responsible,
     Works,
     Sources,
@@ -42,7 +50,8 @@ impl Col {
             Col::Name => 40.0,
             Col::Criterion => 10.0,
             Col::Unit => 9.0,
-            Col::Value | Col::Base | Col::Target | Col::Gap => 12.0,
+            Col::Value | Col::Base | Col::Target | Col::Gap | Col::Previous | Col::Change => 12.0,
+            Col::PerMonth | Col::Trend | Col::Forecast | Col::OnTrack => 12.0,
             Col::Share | Col::Threshold | Col::Points => 11.0,
             Col::Responsible => 22.0,
             Col::Works => 46.0,
@@ -71,6 +80,12 @@ impl Layout {
             Col::Points,
             Col::Target,
             Col::Gap,
+            Col::Previous,
+            Col::Change,
+            Col::PerMonth,
+            Col::Trend,
+            Col::Forecast,
+            Col::OnTrack,
             Col::Responsible,
             Col::Works,
             Col::Sources,
@@ -127,6 +142,8 @@ struct Sheet<'a> {
     criteria: bool,
     /// Some of the component's rows are not in this book.
     partial: bool,
+    /// Where «Динамика» holds the periods' figures.
+    dynamics: &'a DynamicsCells,
 }
 
 /// `full`: in a body's book, the component with all its rows (`c` holds
@@ -137,6 +154,7 @@ pub(super) fn component_sheet(
     c: &ComponentView,
     full: Option<&ComponentView>,
     st: &Styles,
+    dynamics: &DynamicsCells,
 ) -> Result<(Worksheet, String), XlsxError> {
     let criteria = !c.criteria.is_empty();
     let lay = Layout::new(criteria);
@@ -151,6 +169,7 @@ pub(super) fn component_sheet(
         st,
         criteria,
         partial: full.is_some_and(|f| f.rows.len() != c.rows.len()),
+        dynamics,
     };
     s.heading()?;
     let (next, gate_cell) = s.key_figures()?;

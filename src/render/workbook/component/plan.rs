@@ -54,6 +54,12 @@ impl Sheet<'_> {
             Col::Points => "Баллы по шкале".into(),
             Col::Target => format!("План {}", self.r.meta.year),
             Col::Gap => "Отставание от плана".into(),
+            Col::Previous => "Прошлый период".into(),
+            Col::Change => "Изменение".into(),
+            Col::PerMonth => "Нужно в месяц до срока".into(),
+            Col::Trend => "Темп (тренд) в месяц, оценка".into(),
+            Col::Forecast => "Прогноз: месяц достижения".into(),
+            Col::OnTrack => "В графике?".into(),
             Col::Responsible => "Ответственные".into(),
             Col::Works => "Необходимые работы".into(),
             Col::Sources => "Источник данных".into(),
@@ -106,6 +112,12 @@ impl Sheet<'_> {
             Col::Points => self.scale_points_cell(rr, p)?,
             Col::Target => self.target_cell(rr, p)?,
             Col::Gap => self.gap_cell(rr, p)?,
+            Col::Previous => self.previous_cell(rr, p)?,
+            Col::Change => self.change_cell(rr, p)?,
+            Col::PerMonth => self.per_month_cell(rr, p)?,
+            Col::Trend => self.trend_cell(rr, p)?,
+            Col::Forecast => self.forecast_cell(rr, p)?,
+            Col::OnTrack => self.on_track_cell(rr, p)?,
             Col::Responsible => {
                 self.fit.put(ws, rr, cn, p.responsible.join(", "), &st.wrap)?;
             },
@@ -120,7 +132,7 @@ impl Sheet<'_> {
     }
 
     /// `(value cell, base cell)` of a plan row.
-    fn value_base(&self, rr: RowNum) -> (String, String) {
+    pub(super) fn value_base(&self, rr: RowNum) -> (String, String) {
         (a1(rr, self.lay.col(Col::Value)), a1(rr, self.lay.col(Col::Base)))
     }
 
@@ -208,7 +220,7 @@ impl Sheet<'_> {
 
     /// The level of the plan's target (or, the minimum met, of the next
     /// level), its count and its gap.
-    fn target(p: &PlanRow) -> Option<(&LevelView, u64, Option<u64>)> {
+    pub(super) fn target(p: &PlanRow) -> Option<(&LevelView, u64, Option<u64>)> {
         if let (Some(level), Some(t)) = (p.target_level.and_then(|i| p.levels.get(i)), p.target) {
             return Some((level, t, p.gap));
         }
