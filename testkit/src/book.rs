@@ -87,6 +87,8 @@ pub fn num(d: &Data) -> Option<f64> {
     match d {
         Data::Float(f) => Some(*f),
         Data::Int(i) => Some(*i as f64),
+        // A date-formatted number (a forecast month) is still a number.
+        Data::DateTime(d) => Some(d.as_f64()),
         _ => None,
     }
 }

@@ -12,6 +12,7 @@ mod forms;
 mod hostile;
 mod ingest;
 mod packs;
+mod periods;
 mod rating_seed;
 mod synth;
 mod watch;

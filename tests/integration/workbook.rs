@@ -738,7 +738,7 @@ fn soffice() -> Option<PathBuf> {
 
 /// Converts the workbooks with LibreOffice, recalculating every formula
 /// on load, and returns the converted bytes in the same order.
-fn recalculate(files: &[(String, Vec<u8>)]) -> Option<Vec<Vec<u8>>> {
+pub(crate) fn recalculate(files: &[(String, Vec<u8>)]) -> Option<Vec<Vec<u8>>> {
     let Some(bin) = soffice() else {
         eprintln!("NOTE: soffice/libreoffice not installed — recalculation check skipped");
         return None;
