@@ -63,7 +63,10 @@ fn batch_89(c: &mut Criterion) {
 
 fn read_100(c: &mut Criterion) {
     let tmp = tempfile::tempdir().unwrap();
-    assert_eq!(max_rating_testkit::synth::write_submissions(tmp.path(), 1, 100).unwrap(), 100);
+    assert_eq!(
+        max_rating_testkit::synth::write_submissions(tmp.path(), 1, 100).unwrap(),
+        100
+    );
     let m = max_rating::methodology::Methodology::builtin().unwrap();
     let mut g = c.benchmark_group("ingest");
     g.bench_function("read_100_submissions", |b| {

@@ -183,8 +183,14 @@ mod tests {
     #[test]
     fn io_reasons_are_russian() {
         use std::io::{Error, ErrorKind};
-        assert_eq!(io_reason(&Error::from(ErrorKind::NotFound)), "не найден (нет такого файла или папки)");
-        assert_eq!(io_reason(&Error::from_raw_os_error(28)), "на диске нет свободного места");
+        assert_eq!(
+            io_reason(&Error::from(ErrorKind::NotFound)),
+            "не найден (нет такого файла или папки)"
+        );
+        assert_eq!(
+            io_reason(&Error::from_raw_os_error(28)),
+            "на диске нет свободного места"
+        );
         assert_eq!(io_reason(&Error::from_raw_os_error(13)), "нет прав доступа");
         assert_eq!(io_reason(&Error::other("своё сообщение")), "своё сообщение");
         assert!(io_reason(&Error::from_raw_os_error(40)).contains("цикл"));

@@ -242,7 +242,10 @@ mod tests {
         assert_eq!(share(&Ratio::share(15_000, 30_001).unwrap(), 1, &ge50), "49,998%");
         assert_eq!(share(&Ratio::share(15_000, 30_000).unwrap(), 1, &ge50), "50%");
         assert_eq!(share(&Ratio::share(15_001, 30_000).unwrap(), 1, &ge50), "50%");
-        assert_eq!(share(&Ratio::share(1_433, 28_672).unwrap(), 1, &[t("5", true)]), "4,998%");
+        assert_eq!(
+            share(&Ratio::share(1_433, 28_672).unwrap(), 1, &[t("5", true)]),
+            "4,998%"
+        );
         let k1 = [t("2.5", true), t("5", true), t("10", false)];
         assert_eq!(share(&Ratio::share(69_142, 691_417).unwrap(), 1, &k1), "10,00004%");
         assert_eq!(share(&Ratio::share(69_141, 691_417).unwrap(), 1, &k1), "10%");

@@ -160,7 +160,10 @@ impl History {
         let mut paths: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| {
-                let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 !name.starts_with('.') && name.ends_with(".json")
             })
             .collect();
@@ -190,7 +193,8 @@ impl History {
 }
 
 fn read_record(path: &Path, region: &str) -> Result<Record, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("не удалось прочитать: {}", crate::diag::io_reason(&e)))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("не удалось прочитать: {}", crate::diag::io_reason(&e)))?;
     let value: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| format!("не JSON (строка {}, столбец {})", e.line(), e.column()))?;
     if value.get("tool").and_then(|t| t.as_str()) != Some(TOOL) {
@@ -203,11 +207,15 @@ fn read_record(path: &Path, region: &str) -> Result<Record, String> {
             schema.map_or_else(|| "без версии".to_string(), |s| s.to_string())
         ));
     }
-    let record: Record = serde_json::from_value(value).map_err(|_| "запись истории повреждена (не хватает полей или они другого вида)".to_string())?;
+    let record: Record = serde_json::from_value(value)
+        .map_err(|_| "запись истории повреждена (не хватает полей или они другого вида)".to_string())?;
     let Some(period) = record.period() else {
         return Err(format!("период «{}» не распознан", record.period));
     };
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     if stem != period.code() {
         return Err(format!("в файле запись за {}, а имя файла — {stem}", period.code()));
     }
@@ -357,9 +365,18 @@ mod tests {
     fn foreign_and_corrupt_files_are_warnings() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path();
-        Staged::write(dir, &record("2026-03", "Край")).unwrap().commit().unwrap();
-        Staged::write(dir, &record("2026-Q1", "Край")).unwrap().commit().unwrap();
-        Staged::write(dir, &record("2026-02", "Другой край")).unwrap().commit().unwrap();
+        Staged::write(dir, &record("2026-03", "Край"))
+            .unwrap()
+            .commit()
+            .unwrap();
+        Staged::write(dir, &record("2026-Q1", "Край"))
+            .unwrap()
+            .commit()
+            .unwrap();
+        Staged::write(dir, &record("2026-02", "Другой край"))
+            .unwrap()
+            .commit()
+            .unwrap();
         std::fs::write(dir.join("2026-04.json"), "{ не json").unwrap();
         std::fs::write(dir.join("notes.json"), "{\"a\": 1}").unwrap();
         std::fs::write(dir.join("README.md"), "записи").unwrap();
@@ -370,10 +387,25 @@ mod tests {
         assert_eq!(periods, ["2026-03", "2026-Q1"]);
         assert_eq!(h.diagnostics.len(), 4, "{:#?}", h.diagnostics);
         let text: Vec<String> = h.diagnostics.iter().map(|d| d.to_string()).collect();
-        assert!(text.iter().any(|t| t.contains("2026-02.json") && t.contains("другого региона")), "{text:?}");
-        assert!(text.iter().any(|t| t.contains("2026-04.json") && t.contains("не JSON")), "{text:?}");
-        assert!(text.iter().any(|t| t.contains("notes.json") && t.contains("не запись истории")), "{text:?}");
-        assert!(text.iter().any(|t| t.contains("2026-05.json") && t.contains("имя файла")), "{text:?}");
+        assert!(
+            text.iter()
+                .any(|t| t.contains("2026-02.json") && t.contains("другого региона")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter().any(|t| t.contains("2026-04.json") && t.contains("не JSON")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t.contains("notes.json") && t.contains("не запись истории")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t.contains("2026-05.json") && t.contains("имя файла")),
+            "{text:?}"
+        );
         let q2 = Period::Quarter { year: 2026, quarter: 2 };
         assert_eq!(h.before(&q2).len(), 2);
         assert_eq!(h.before(&Period::Quarter { year: 2026, quarter: 1 }).len(), 1);

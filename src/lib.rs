@@ -26,5 +26,6 @@ pub mod rating;
 pub mod region;
 pub mod render;
 pub mod report;
+pub mod subjects;
 pub mod tomlerr;
 pub mod watcher;

@@ -234,7 +234,12 @@ fn main() -> ExitCode {
             out,
             render,
             history,
-        } => commands::build::run(&input.sources_with(&history), &out, &render.options(), &render.font_path),
+        } => commands::build::run(
+            &input.sources_with(&history),
+            &out,
+            &render.options(),
+            &render.font_path,
+        ),
         Command::Forms { input, out, period } => {
             commands::forms::run(&input.sources_without_history(), &out, period.as_deref())
         }
@@ -273,11 +278,7 @@ fn main() -> ExitCode {
             },
             &render.font_path,
         ),
-        Command::History {
-            input,
-            history,
-            action,
-        } => {
+        Command::History { input, history, action } => {
             let sources = input.sources_with(&HistoryArgs {
                 history,
                 no_history: false,

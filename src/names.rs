@@ -76,7 +76,10 @@ mod tests {
         assert_eq!(distance("perod", "period"), 1);
         assert_eq!(distance("", "abc"), 3);
         assert_eq!(nearest("perod", &["region", "period"]), Some("period"));
-        assert_eq!(nearest("k2.mfc.visitor", &["k2.mfc.visitors", "k2.mfc.notified_users"]), Some("k2.mfc.visitors"));
+        assert_eq!(
+            nearest("k2.mfc.visitor", &["k2.mfc.visitors", "k2.mfc.notified_users"]),
+            Some("k2.mfc.visitors")
+        );
         assert_eq!(nearest("zzz", &["region", "period"]), None);
     }
 
@@ -91,7 +94,10 @@ mod tests {
             "Кабардино-Балкарская Республика",
             "Кабардино — Балкарская республика"
         ));
-        assert!(same("Республика Северная Осетия — Алания", "республика северная осетия-алания"));
+        assert!(same(
+            "Республика Северная Осетия — Алания",
+            "республика северная осетия-алания"
+        ));
         assert!(!same("Мин/здрав", "Мин:здрав"));
         assert!(!same("Минздрав", "Минтранс"));
         assert_eq!(key("«»"), "");

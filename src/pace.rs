@@ -16,7 +16,10 @@ pub fn month_index(year: i32, month: u8) -> i64 {
 pub fn month_of(index: i64) -> (i32, u8) {
     let year = (index - 1).div_euclid(12);
     let month = (index - 1).rem_euclid(12) + 1;
-    (i32::try_from(year).unwrap_or(i32::MAX), u8::try_from(month).unwrap_or(12))
+    (
+        i32::try_from(year).unwrap_or(i32::MAX),
+        u8::try_from(month).unwrap_or(12),
+    )
 }
 
 /// The month index of a period's end, from its code (`2026-Q1` → 24 315).
@@ -58,7 +61,11 @@ pub fn months_left(p: &Period, deadline: (i32, u8, u8)) -> u32 {
 /// the whole gap when no month is left; None when the target is met.
 pub fn growth_needed(target: u64, value: u64, months: u32) -> Option<u64> {
     let gap = target.checked_sub(value).filter(|g| *g > 0)?;
-    Some(if months == 0 { gap } else { gap.div_ceil(u64::from(months)) })
+    Some(if months == 0 {
+        gap
+    } else {
+        gap.div_ceil(u64::from(months))
+    })
 }
 
 /// A least-squares line `y = intercept + slope × x`.
@@ -118,7 +125,10 @@ mod tests {
         let q1 = Period::Quarter { year: 2026, quarter: 1 };
         assert_eq!(months_left(&q1, (2026, 12, 31)), 9);
         assert_eq!(months_left(&Period::Month { year: 2026, month: 3 }, (2026, 12, 31)), 9);
-        assert_eq!(months_left(&Period::Quarter { year: 2026, quarter: 4 }, (2026, 12, 31)), 0);
+        assert_eq!(
+            months_left(&Period::Quarter { year: 2026, quarter: 4 }, (2026, 12, 31)),
+            0
+        );
         assert_eq!(months_left(&Period::Year { year: 2026 }, (2026, 12, 31)), 0);
         assert_eq!(months_left(&q1, (2026, 9, 30)), 6);
         assert_eq!(months_left(&q1, (2026, 9, 15)), 5);
@@ -167,7 +177,10 @@ mod tests {
     fn excel_serials() {
         assert_eq!(excel_serial(1970, 1, 1), 25_569.0);
         assert_eq!(excel_serial(2026, 4, 1), 46_113.0);
-        assert_eq!(crate::ingest::period::excel_serial_to_ymd(excel_serial(2026, 11, 1)), Some((2026, 11, 1)));
+        assert_eq!(
+            crate::ingest::period::excel_serial_to_ymd(excel_serial(2026, 11, 1)),
+            Some((2026, 11, 1))
+        );
     }
 
     #[test]

@@ -118,7 +118,11 @@ pub fn parse_russian_date(text: &str) -> Option<(i32, u8, u8)> {
     if let Some(d) = crate::ingest::period::parse_date_text(text) {
         return Some(d);
     }
-    let t = text.trim().trim_end_matches('.').trim_end_matches(" г").trim_end_matches(" года");
+    let t = text
+        .trim()
+        .trim_end_matches('.')
+        .trim_end_matches(" г")
+        .trim_end_matches(" года");
     let words: Vec<&str> = t.split_whitespace().collect();
     let [d, m, y] = words.as_slice() else {
         return None;

@@ -9,7 +9,10 @@ pub fn describe(file: &str, text: &str, e: &toml::de::Error) -> String {
     match e.span() {
         Some(span) => {
             let (line, col, source_line) = position(text, span.start);
-            let caret = format!("{}^", " ".repeat(source_line[..col_byte(source_line, col)].chars().count()));
+            let caret = format!(
+                "{}^",
+                " ".repeat(source_line[..col_byte(source_line, col)].chars().count())
+            );
             format!("{file}:{line}:{col}: {what}\n  {line:>4} | {source_line}\n       | {caret}")
         }
         None => format!("{file}: {what}"),
@@ -29,7 +32,9 @@ fn position(text: &str, offset: usize) -> (usize, usize, &str) {
 
 /// The byte offset of 1-based column `col` in `line`.
 fn col_byte(line: &str, col: usize) -> usize {
-    line.char_indices().nth(col.saturating_sub(1)).map_or(line.len(), |(i, _)| i)
+    line.char_indices()
+        .nth(col.saturating_sub(1))
+        .map_or(line.len(), |(i, _)| i)
 }
 
 /// The names between backticks in a message: `` `a`, `b` `` → [a, b].
@@ -55,10 +60,16 @@ fn translate(msg: &str) -> String {
         return format!("недопустимое значение «{unknown}»: допустимы {}", valid.join(", "));
     }
     if let Some(rest) = msg.strip_prefix("missing field ") {
-        return format!("не хватает ключа {}", quoted_names(rest).first().copied().unwrap_or(rest));
+        return format!(
+            "не хватает ключа {}",
+            quoted_names(rest).first().copied().unwrap_or(rest)
+        );
     }
     if let Some(rest) = msg.strip_prefix("duplicate key ") {
-        return format!("ключ {} задан дважды", quoted_names(rest).first().copied().unwrap_or(rest));
+        return format!(
+            "ключ {} задан дважды",
+            quoted_names(rest).first().copied().unwrap_or(rest)
+        );
     }
     if msg.starts_with("invalid type") {
         return format!("неверный тип значения: {}", types(msg));
@@ -148,7 +159,10 @@ mod tests {
     #[test]
     fn unknown_key_names_the_nearest() {
         let m = err("region = \"А\"\nperod = \"2026-Q1\"\n");
-        assert!(m.starts_with("region.toml:2:1: неизвестный ключ perod — возможно, period"), "{m}");
+        assert!(
+            m.starts_with("region.toml:2:1: неизвестный ключ perod — возможно, period"),
+            "{m}"
+        );
         assert!(m.contains("   2 | perod = \"2026-Q1\""), "{m}");
         assert!(m.ends_with("       | ^"), "{m}");
         assert!(m.is_char_boundary(0) && !m.contains("unknown"), "{m}");
@@ -160,11 +174,18 @@ mod tests {
         assert!(m.starts_with("region.toml:1:"), "{m}");
         assert!(m.contains("кавычка"), "{m}");
         let m = err("year = \"две тысячи\"\n");
-        assert!(m.contains("неверный тип значения: найдено: строка, ожидалось: целое число"), "{m}");
+        assert!(
+            m.contains("неверный тип значения: найдено: строка, ожидалось: целое число"),
+            "{m}"
+        );
         for text in ["a b", "[x", "region = ", "region = 'a' b", "x = 1\nx = 2"] {
             let m = err(text);
             assert!(m.starts_with("region.toml:"), "{m}");
-            let english = m.split_whitespace().any(|w| w.len() > 3 && w.chars().all(|c| c.is_ascii_lowercase()) && !["region", "period", "year", "toml"].contains(&w));
+            let english = m.split_whitespace().any(|w| {
+                w.len() > 3
+                    && w.chars().all(|c| c.is_ascii_lowercase())
+                    && !["region", "period", "year", "toml"].contains(&w)
+            });
             assert!(!english, "English in {m:?}");
         }
     }

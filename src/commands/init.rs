@@ -1,12 +1,13 @@
 //! `max-rating init DIR`: a new region's workspace — `inputs/region.toml`
-//! with every key commented, `inputs/submissions/README.md`, an editable
-//! copy of the built-in templates in `templates/`, and `out/`. Existing
+//! with every key commented, `inputs/submissions/README.md`, a blank
+//! `inputs/regions.xlsx` listing the 89 subjects, an editable copy of the
+//! built-in templates in `templates/`, and `out/`. Existing
 //! files are not overwritten without `--force`.
 
 use std::path::{Path, PathBuf};
 
 use max_rating::app::{AppError, exit};
-use max_rating::layout::{REGION_FILE, SUBMISSIONS_DIR, TEMPLATES_DIR};
+use max_rating::layout::{REGION_FILE, REGIONS_FILE, SUBMISSIONS_DIR, TEMPLATES_DIR};
 use max_rating::render::template_set::TEMPLATE_FILES;
 
 /// The commented region plan.
@@ -36,9 +37,15 @@ pub fn run(dir: &Path, force: bool) -> u8 {
 
 fn write(dir: &Path, force: bool) -> Result<Vec<PathBuf>, AppError> {
     let inputs = dir.join("inputs");
+    let regions = max_rating::render::ranking::blank_regions()
+        .map_err(|e| max_rating::render::RenderError::workbook(REGIONS_FILE, e))?;
     let mut files: Vec<(PathBuf, &[u8])> = vec![
         (inputs.join(REGION_FILE), REGION_TEMPLATE.as_bytes()),
-        (inputs.join(SUBMISSIONS_DIR).join("README.md"), SUBMISSIONS_README.as_bytes()),
+        (
+            inputs.join(SUBMISSIONS_DIR).join("README.md"),
+            SUBMISSIONS_README.as_bytes(),
+        ),
+        (inputs.join(REGIONS_FILE), &regions),
     ];
     for (path, bytes) in TEMPLATE_FILES {
         files.push((dir.join(TEMPLATES_DIR).join(path), bytes));

@@ -19,7 +19,8 @@ pub struct CodeText {
 /// Characters that do not show: zero-width spaces and joiners, the word
 /// joiner, the byte-order mark, soft hyphens, and every kind of space.
 fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}') || c.is_whitespace()
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}')
+        || c.is_whitespace()
 }
 
 /// The Latin letter a Cyrillic one looks like (lower case).
@@ -46,7 +47,10 @@ fn latin_twin(c: char) -> Option<char> {
 
 /// The code of a cell: lower case, invisible characters removed.
 pub fn clean(raw: &str) -> String {
-    raw.chars().filter(|c| !is_invisible(*c)).collect::<String>().to_lowercase()
+    raw.chars()
+        .filter(|c| !is_invisible(*c))
+        .collect::<String>()
+        .to_lowercase()
 }
 
 /// Resolves a cleaned code against the catalogue: itself when known, else
@@ -77,7 +81,12 @@ pub fn resolve(code: &str, m: &Methodology) -> Option<CodeText> {
 /// The known code nearest to an unknown one, to suggest: an exact code of
 /// the catalogue, or a pattern with its `*` shown as `<…>`.
 pub fn suggest(code: &str, m: &Methodology) -> Option<String> {
-    let exact: Vec<&str> = m.indicators.iter().map(|i| i.code.as_str()).filter(|c| !c.contains('*')).collect();
+    let exact: Vec<&str> = m
+        .indicators
+        .iter()
+        .map(|i| i.code.as_str())
+        .filter(|c| !c.contains('*'))
+        .collect();
     if let Some(near) = crate::names::nearest(code, &exact) {
         return Some(near.to_string());
     }
@@ -90,7 +99,9 @@ pub fn suggest(code: &str, m: &Methodology) -> Option<String> {
             let p: Vec<&str> = i.code.split('.').collect();
             p.len() == parts.len()
                 && p.iter().zip(&parts).filter(|(a, b)| **a != "*" && a != b).count() == 1
-                && p.iter().zip(&parts).all(|(a, b)| *a == "*" || crate::names::distance(a, b) <= 2)
+                && p.iter()
+                    .zip(&parts)
+                    .all(|(a, b)| *a == "*" || crate::names::distance(a, b) <= 2)
         })
         .map(|i| {
             i.code
@@ -121,7 +132,10 @@ mod tests {
         let r = resolve("к2.sicк_lеavе.total", &m()).unwrap();
         assert_eq!(r.code, "k2.sick_leave.total");
         assert_eq!(r.cyrillic, ['к', 'е']);
-        assert_eq!(resolve("k2.sick_leave.total", &m()).unwrap().cyrillic, Vec::<char>::new());
+        assert_eq!(
+            resolve("k2.sick_leave.total", &m()).unwrap().cyrillic,
+            Vec::<char>::new()
+        );
         assert!(resolve("к2.нет.такого", &m()).is_none());
     }
 

@@ -57,7 +57,11 @@ fn agree_region(s: &Submission, out: &mut Inputs) {
         None => out.region = Some((region.clone(), loc.clone())),
         Some((r0, l0)) if !crate::names::same(r0, region) => out.diagnostics.push(Diagnostic::error(
             Some(loc.clone()),
-            format!("регион {} не совпадает с регионом {} в {l0}", quoted(region), quoted(r0)),
+            format!(
+                "регион {} не совпадает с регионом {} в {l0}",
+                quoted(region),
+                quoted(r0)
+            ),
         )),
         Some(_) => {}
     }

@@ -19,9 +19,9 @@ use serde::Serialize;
 
 use crate::diag::{Diagnostic, Location};
 use crate::methodology::Methodology;
-pub use period::Period;
 pub use accept::MAX_COUNT;
 pub use collect::{MAX_ROW_DIAGNOSTICS, UNKNOWN_CODES_LISTED, collect};
+pub use period::Period;
 pub use workbook::{Format, Submission};
 
 use crate::layout::SUBMISSIONS_DIR;
@@ -124,13 +124,19 @@ fn list_workbooks(
         };
         // Follows a link; a dangling one has no metadata.
         let Ok(meta) = std::fs::metadata(&path) else {
-            skip(diags, "ссылка никуда не ведёт (файл или папка, на которые она указывает, не найдены) — пропущена");
+            skip(
+                diags,
+                "ссылка никуда не ведёт (файл или папка, на которые она указывает, не найдены) — пропущена",
+            );
             continue;
         };
         if meta.is_dir() {
             let canon = path.canonicalize().unwrap_or_else(|_| path.clone());
             if seen.iter().any(|s| s.starts_with(&canon)) {
-                skip(diags, "папка уже прочитана: символическая ссылка ведёт в неё повторно (цикл) — пропущена");
+                skip(
+                    diags,
+                    "папка уже прочитана: символическая ссылка ведёт в неё повторно (цикл) — пропущена",
+                );
                 continue;
             }
             list_workbooks(root, &path, seen, out, diags)?;
@@ -149,7 +155,10 @@ fn list_workbooks(
             None => {
                 let lower = name.to_lowercase();
                 if !(lower.starts_with("readme") || lower.ends_with(".md") || lower.ends_with(".txt")) {
-                    skip(diags, "файл пропущен: ожидалась книга .xlsx, .xlsm, .xls, .xlsb или .ods");
+                    skip(
+                        diags,
+                        "файл пропущен: ожидалась книга .xlsx, .xlsm, .xls, .xlsb или .ods",
+                    );
                 }
             }
         }
@@ -239,4 +248,3 @@ pub fn read_submissions(inputs: &Path, dir: &Path, methodology: &Methodology) ->
     inputs.diagnostics = diagnostics;
     Ok(inputs)
 }
-

@@ -6,15 +6,16 @@
 //! The first sheet: a header row (among the first 20) holding «Регион»
 //! (or «Субъект», «Субъект РФ») and «К1»…«К4» and/or «Итого» (Latin K
 //! accepted), then one row per region. Without «Итого» a region's total is
-//! the sum of its component columns.
+//! the sum of its component columns; a region with no figures at all is not
+//! ranked (the blank table `init` writes lists every subject).
 
 use std::path::Path;
 
 use calamine::Data;
 
-use super::value::{cell_text, classify, CellValue};
-use super::workbook::{Format, open_sheet};
 use super::IngestError;
+use super::value::{CellValue, cell_text, classify};
+use super::workbook::{Format, open_sheet};
 use crate::names::key;
 
 /// One region of the table.
@@ -48,9 +49,16 @@ pub fn read(path: &Path) -> Result<RegionsTable, IngestError> {
         path: path.to_path_buf(),
         message,
     };
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let ext = path.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
-    let format = Format::from_extension(&ext).ok_or_else(|| fail("ожидалась книга .xlsx, .xls, .xlsb или .ods".into()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let format =
+        Format::from_extension(&ext).ok_or_else(|| fail("ожидалась книга .xlsx, .xls, .xlsb или .ods".into()))?;
     let bytes = super::read_bounded(path).map_err(fail)?;
     let first = |names: &[String]| {
         names
@@ -66,12 +74,10 @@ pub fn read(path: &Path) -> Result<RegionsTable, IngestError> {
         rows: Vec::new(),
     };
     for (n, r) in rows[header.row + 1..].iter().enumerate() {
-        if let Some(row) = region_row(r, &header).map_err(|m| fail(format!("строка {}: {m}", header.row + n + 2)))? {
+        if let Some(row) = region_row(r, &header).map_err(|m| fail(format!("строка {}: {m}", header.row + n + 2)))?
+        {
             table.rows.push(row);
         }
-    }
-    if table.rows.is_empty() {
-        return Err(fail("в таблице нет ни одного региона".into()));
     }
     Ok(table)
 }
@@ -94,7 +100,8 @@ fn header(rows: &[&[Data]]) -> Result<Header, String> {
         let k = key(&cell_text(c));
         if is_region_header(&k) {
             region.get_or_insert(i);
-        } else if matches!(k.as_str(), "итого" | "итог" | "всего" | "сумма" | "итоговый балл") {
+        } else if matches!(k.as_str(), "итого" | "итог" | "всего" | "сумма" | "итоговый балл")
+        {
             total = Some(i);
         } else if let Some(n) = component_number(&k) {
             components.push((format!("К{n}"), i));
@@ -134,8 +141,11 @@ fn region_row(r: &[Data], h: &Header) -> Result<Option<RegionsRow>, String> {
         return Ok(None);
     }
     let points: Vec<Option<f64>> = h.components.iter().map(|(_, i)| number(cell(*i))).collect();
-    let total = match h.total {
-        Some(i) => number(cell(i)).ok_or_else(|| format!("«Итого» для «{name}» не число"))?,
+    let total_cell = h.total.map(cell).filter(|c| !matches!(classify(c), CellValue::Empty));
+    let total = match total_cell {
+        Some(c) => number(c).ok_or_else(|| format!("«Итого» для «{name}» не число"))?,
+        // A region not filled in yet (the blank table of `init`).
+        None if points.iter().all(Option::is_none) => return Ok(None),
         None => points.iter().flatten().sum(),
     };
     Ok(Some(RegionsRow { name, points, total }))

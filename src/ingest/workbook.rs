@@ -115,7 +115,12 @@ pub type SheetPicker<'a> = dyn Fn(&[String]) -> Result<String, Diagnostic> + 'a;
 /// forms: the file's type and size, the archive's directory, the sheet's
 /// area, and calamine's panics (see [`read_submission`]). Any workbook the
 /// tool reads goes through here.
-pub fn open_sheet(file: &str, format: Format, bytes: Vec<u8>, pick: &SheetPicker<'_>) -> Result<OpenedSheet, Diagnostic> {
+pub fn open_sheet(
+    file: &str,
+    format: Format,
+    bytes: Vec<u8>,
+    pick: &SheetPicker<'_>,
+) -> Result<OpenedSheet, Diagnostic> {
     check_bytes(file, format, &bytes)?;
     guarded(|| read_checked(file, format, bytes, pick)).unwrap_or_else(|| {
         Err(Diagnostic::error(
@@ -717,9 +722,7 @@ impl SheetReader<'_> {
     fn value(&self, r: u32, c: u32) -> CellValue {
         let cell = self.get(r, c);
         let blank = matches!(cell, Data::Empty) || matches!(cell, Data::String(s) if s.trim().is_empty());
-        if blank
-            && let Some(f) = self.formulas.get_value((r, c)).filter(|f| !f.trim().is_empty())
-        {
+        if blank && let Some(f) = self.formulas.get_value((r, c)).filter(|f| !f.trim().is_empty()) {
             return CellValue::Uncomputed(f.clone());
         }
         with_number_format(classify(cell), self.styles, (r, c))

@@ -102,7 +102,11 @@ pub(crate) fn ensure_dir(out: &Path) -> Result<(), AppError> {
     }
     std::fs::create_dir_all(out).map_err(|source| {
         // A parent that is a file.
-        match out.ancestors().skip(1).find(|a| std::fs::metadata(a).is_ok_and(|m| !m.is_dir())) {
+        match out
+            .ancestors()
+            .skip(1)
+            .find(|a| std::fs::metadata(a).is_ok_and(|m| !m.is_dir()))
+        {
             Some(file) => AppError::OutNotDir(file.to_path_buf()),
             None => AppError::Output {
                 path: out.to_path_buf(),
@@ -215,4 +219,3 @@ fn recover_stale(out: &Path) -> Result<(), AppError> {
     }
     Ok(())
 }
-

@@ -146,6 +146,13 @@ pub fn load_with(src: &Sources, submissions: Option<&Path>) -> Result<Loaded, Ap
     } else {
         None
     };
+    let mut inputs = inputs;
+    if regions.as_ref().is_some_and(|t| t.rows.is_empty()) {
+        inputs.diagnostics.push(Diagnostic::warning(
+            Some(crate::diag::Location::file(REGIONS_FILE)),
+            "рейтинг регионов не заполнен (ни у одного региона нет баллов) — слайд рейтинга не показан",
+        ));
+    }
     let mut loaded = Loaded {
         inputs_dir: src.inputs.clone(),
         methodology,
@@ -156,7 +163,13 @@ pub fn load_with(src: &Sources, submissions: Option<&Path>) -> Result<Loaded, Ap
         rating: None,
         report: None,
     };
-    let Some(period) = period(&mut loaded.inputs, &loaded.region) else {
+    // A past period's folder has its own period: region.toml's is this
+    // one's.
+    let period = match submissions {
+        Some(_) => loaded.inputs.period.as_ref().map(|p| p.0),
+        None => period(&mut loaded.inputs, &loaded.region),
+    };
+    let Some(period) = period else {
         // A form that could not be read may be the one with the period:
         // its errors are the message, not the missing period.
         return if loaded.inputs.has_errors() {

@@ -53,10 +53,7 @@ pub fn summary_table(r: &Report) -> String {
     };
     out.push_str(&format!(
         "Итого: {} из {} ({}){target}; {}\n",
-        r.summary.total,
-        r.summary.total_max,
-        r.summary.band.name,
-        r.summary.completeness
+        r.summary.total, r.summary.total_max, r.summary.band.name, r.summary.completeness
     ));
     out
 }

@@ -40,7 +40,10 @@ pub fn manifest(files: &[OutputFile]) -> Result<OutputFile, RenderError> {
         })
         .collect();
     entries.sort_by(|a, b| a.path.cmp(b.path));
-    Ok(OutputFile::new(MANIFEST_JSON, json_bytes(MANIFEST_JSON, &Manifest { files: entries })?))
+    Ok(OutputFile::new(
+        MANIFEST_JSON,
+        json_bytes(MANIFEST_JSON, &Manifest { files: entries })?,
+    ))
 }
 
 #[cfg(test)]

@@ -82,7 +82,7 @@ impl RenderError {
         RenderError::Template(e.message)
     }
 
-    pub(crate) fn workbook(file: &str, e: rust_xlsxwriter::XlsxError) -> RenderError {
+    pub fn workbook(file: &str, e: rust_xlsxwriter::XlsxError) -> RenderError {
         RenderError::Workbook {
             file: file.to_string(),
             message: e.to_string(),
@@ -139,7 +139,8 @@ pub fn compile_pdf(
     data: Vec<u8>,
     opts: &typst::PdfOpts,
 ) -> Result<Pdf, RenderError> {
-    let compiled = typst::compile(fonts, &set.templates, main, &[(DATA_JSON, data)], opts).map_err(|e| set.typst_error(e))?;
+    let compiled =
+        typst::compile(fonts, &set.templates, main, &[(DATA_JSON, data)], opts).map_err(|e| set.typst_error(e))?;
     Ok(Pdf {
         pdf: compiled.pdf,
         warnings: compiled.warnings.iter().map(|w| w.to_diagnostic()).collect(),
@@ -174,9 +175,17 @@ impl Rendered {
 
 /// Everything `build` writes, in memory: rating.json, report.xlsx,
 /// deck.pdf, the packs (unless `no_packs`) and manifest.json.
-pub fn render_all(report: &Report, set: &TemplateSet, fonts: &Fonts, flags: RenderFlags) -> Result<Rendered, RenderError> {
+pub fn render_all(
+    report: &Report,
+    set: &TemplateSet,
+    fonts: &Fonts,
+    flags: RenderFlags,
+) -> Result<Rendered, RenderError> {
     let mut out = Rendered::default();
-    out.files.push(OutputFile::new(RATING_JSON, json_bytes(RATING_JSON, &report.rating_json())?));
+    out.files.push(OutputFile::new(
+        RATING_JSON,
+        json_bytes(RATING_JSON, &report.rating_json())?,
+    ));
     let xlsx = workbook::render(report).map_err(|e| RenderError::workbook(REPORT_XLSX, e))?;
     out.files.push(OutputFile::new(REPORT_XLSX, xlsx));
     let deck = deck::render(report, set, fonts, flags.pdfa)?;

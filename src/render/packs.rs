@@ -83,7 +83,12 @@ impl<'a> PackContext<'a> {
     /// The context of `body`'s pack, its sentences rendered.
     pub fn new(report: &'a Report, body: &'a BodyView, set: &TemplateSet) -> Result<PackContext<'a>, TextError> {
         let meta = &report.meta;
-        let mut deadlines: Vec<&str> = body.rows.iter().filter(|r| r.due).map(|r| r.row.deadline.as_str()).collect();
+        let mut deadlines: Vec<&str> = body
+            .rows
+            .iter()
+            .filter(|r| r.due)
+            .map(|r| r.row.deadline.as_str())
+            .collect();
         deadlines.dedup();
         let met = pack_rows(body.rows.iter().filter(|r| !r.due && !r.no_data));
         let (y, m, d) = meta.document_date;
@@ -206,9 +211,8 @@ pub fn render(report: &Report, set: &TemplateSet, fonts: &Fonts, pdfa: bool) -> 
         handles
             .into_iter()
             .flat_map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    vec![Err(RenderError::Template("сбой при создании пакета органа".into()))]
-                })
+                h.join()
+                    .unwrap_or_else(|_| vec![Err(RenderError::Template("сбой при создании пакета органа".into()))])
             })
             .collect()
     });

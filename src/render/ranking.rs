@@ -27,7 +27,10 @@ pub fn render(r: &FederalRanking, set: &TemplateSet, fonts: &Fonts, pdfa: bool) 
     };
     let pdf = super::compile_pdf(set, fonts, RANKING_MAIN, data, &opts)?;
     Ok(Rendered {
-        files: vec![OutputFile::new(RANKING_XLSX, xlsx), OutputFile::new(RANKING_PDF, pdf.pdf)],
+        files: vec![
+            OutputFile::new(RANKING_XLSX, xlsx),
+            OutputFile::new(RANKING_PDF, pdf.pdf),
+        ],
         warnings: pdf.warnings,
     })
 }
@@ -91,7 +94,11 @@ const HEADER_ROW: u32 = 3;
 pub fn xlsx(r: &FederalRanking) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let created = super::workbook::excel_date(r.date)?;
-    wb.set_properties(&DocProperties::new().set_title(r.title()).set_creation_datetime(&created));
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(r.title())
+            .set_creation_datetime(&created),
+    );
     let st = Styles::new();
     let ws = wb.add_worksheet();
     ws.set_name("Рейтинг")?;
@@ -153,6 +160,49 @@ fn rank_row(ws: &mut Worksheet, st: &Styles, n: u32, row: &RankRow) -> Result<()
         ws.write_string_with_format(n, 3 + ncomp, &b.name, &band)?;
     }
     Ok(())
+}
+
+/// A blank `regions.xlsx` for a new workspace: the header the deck reads
+/// (Регион, К1…К4, Итого) and a row for each subject of the Russian
+/// Federation, the figures to be filled in (a region left empty is not
+/// ranked).
+pub fn blank_regions() -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let created = super::workbook::excel_date((2026, 1, 1))?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title("Рейтинг регионов для слайда презентации")
+            .set_creation_datetime(&created),
+    );
+    let st = Styles::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Рейтинг")?;
+    ws.write_string_with_format(
+        0,
+        0,
+        "Рейтинг регионов (заполните баллы; пустые строки не учитываются)",
+        &st.title,
+    )?;
+    ws.write_string_with_format(
+        1,
+        0,
+        "Источник: федеральный рейтинг (можно подставить ranking.xlsx, который пишет max-rating batch)",
+        &st.note,
+    )?;
+    let headers = ["Регион", "К1", "К2", "К3", "К4", "Итого"];
+    for (i, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(HEADER_ROW, i as u16, *h, &st.head)?;
+        ws.set_column_width(i as u16, if i == 0 { 46 } else { 8 })?;
+    }
+    for (i, name) in crate::subjects::SUBJECTS.iter().enumerate() {
+        let row = HEADER_ROW + 1 + i as u32;
+        ws.write_string_with_format(row, 0, *name, &st.name)?;
+        for c in 1..headers.len() as u16 {
+            ws.write_blank(row, c, &st.center)?;
+        }
+    }
+    ws.set_freeze_panes(HEADER_ROW + 1, 1)?;
+    wb.save_to_buffer()
 }
 
 /// A colour lightened towards white (80 %), for a band's cell fill.

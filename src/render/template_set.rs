@@ -115,7 +115,11 @@ impl TemplateSet {
             user_files,
             slides,
         };
-        set.texts.user = set.user_source(TEXTS, EMBEDDED_TEXTS)?.map(|src| Texts::parse(TEXTS, src)).transpose().map_err(|e| set.text_error(e))?;
+        set.texts.user = set
+            .user_source(TEXTS, EMBEDDED_TEXTS)?
+            .map(|src| Texts::parse(TEXTS, src))
+            .transpose()
+            .map_err(|e| set.text_error(e))?;
         if let Some(src) = set.user_source(LETTER, EMBEDDED_LETTER)? {
             set.letter = Letter::parse(LETTER, src).map_err(|e| set.text_error(e))?;
         }

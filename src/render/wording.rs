@@ -561,7 +561,10 @@ mod tests {
     #[test]
     fn letters_render_with_lines_and_name_errors() {
         let l = Letter::parse("letter.hbs", "Тема: {{x}}\n\n\n{{int n}}  \n").unwrap();
-        assert_eq!(l.render(&json!({"x": "а", "n": 1500})).unwrap(), "Тема: а\n\n1\u{202F}500\n");
+        assert_eq!(
+            l.render(&json!({"x": "а", "n": 1500})).unwrap(),
+            "Тема: а\n\n1\u{202F}500\n"
+        );
         let e = l.render(&json!({"n": 1})).unwrap_err();
         assert!(e.message.starts_with("letter.hbs:1:"), "{e}");
         assert!(Letter::parse("letter.hbs", "{{#if}}").is_err());

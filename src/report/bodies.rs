@@ -90,7 +90,6 @@ impl BodyView {
     }
 }
 
-
 fn component_brief(c: &ComponentView) -> ComponentBrief {
     ComponentBrief {
         id: c.id.clone(),

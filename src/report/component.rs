@@ -150,7 +150,6 @@ pub struct ComponentView {
     pub rows: Vec<PlanRow>,
 }
 
-
 /// A bulleted item: «Заголовок: а; б; в» becomes a head with sub-items.
 #[derive(Debug, Clone, Serialize)]
 pub struct Bullet {
@@ -160,7 +159,6 @@ pub struct Bullet {
     pub head: String,
     pub items: Vec<String>,
 }
-
 
 fn count_text(v: Option<u64>) -> String {
     v.map(crate::fmt::int).unwrap_or_else(|| "нет данных".into())
@@ -357,9 +355,10 @@ fn plan_row(m: &Methodology, region: &Region, inputs: &Inputs, mr: &MeasureResul
         gap: target.and_then(|t| t.gap),
         gap_text: match (target, next) {
             (Some(t), _) => t.gap.map(crate::fmt::int).unwrap_or_else(|| "—".into()),
-            (None, Some(n)) => n
-                .gap
-                .map_or_else(|| "—".into(), |g| format!("+{} до следующего уровня", crate::fmt::int(g))),
+            (None, Some(n)) => n.gap.map_or_else(
+                || "—".into(),
+                |g| format!("+{} до следующего уровня", crate::fmt::int(g)),
+            ),
             (None, None) => "—".into(),
         },
         levels,
@@ -376,7 +375,6 @@ fn plan_row(m: &Methodology, region: &Region, inputs: &Inputs, mr: &MeasureResul
         missing: mr.missing.clone(),
     }
 }
-
 
 /// «526 (≥ 40%)»: a level's count and threshold.
 fn level_text(l: &Level) -> String {
@@ -477,7 +475,10 @@ mod tests {
 
     #[test]
     fn numbered_lists_split_before_each_number() {
-        assert_eq!(numbered("1. Акты. 2. Сканирование: а. 3. Факт"), ["1. Акты.", "2. Сканирование: а.", "3. Факт"]);
+        assert_eq!(
+            numbered("1. Акты. 2. Сканирование: а. 3. Факт"),
+            ["1. Акты.", "2. Сканирование: а.", "3. Факт"]
+        );
         assert_eq!(numbered("Без номеров 2. здесь"), ["Без номеров 2. здесь"]);
         assert_eq!(numbered("1. один 10. десять"), ["1. один", "10. десять"]);
         assert_eq!(numbered(""), [""]);
@@ -485,7 +486,11 @@ mod tests {
 
     #[test]
     fn bullets_and_method() {
-        let b = bullets(&["Что: а; б".to_string(), "Просто текст".to_string(), "Один: а".to_string()]);
+        let b = bullets(&[
+            "Что: а; б".to_string(),
+            "Просто текст".to_string(),
+            "Один: а".to_string(),
+        ]);
         assert_eq!(b[0].head, "Что:");
         assert_eq!(b[0].items, ["а", "б"]);
         assert!(b[1].items.is_empty() && b[2].items.is_empty());

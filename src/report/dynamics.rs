@@ -171,7 +171,12 @@ pub fn short_label(p: &Period) -> String {
 
 /// The charts of the dynamics slide and sheet: the total, then each
 /// component.
-pub fn series(history: &[HistoryPoint], components: &[ComponentView], total_max: u32, target: Option<u32>) -> Vec<Series> {
+pub fn series(
+    history: &[HistoryPoint],
+    components: &[ComponentView],
+    total_max: u32,
+    target: Option<u32>,
+) -> Vec<Series> {
     let text = |v: Option<u32>| v.map_or_else(|| "—".to_string(), |v| v.to_string());
     let mut out = vec![Series {
         id: "total".into(),
@@ -277,7 +282,12 @@ fn forecast(row: &PlanRow, line: &Line, current: &Period, deadline: (i32, u8, u8
                 },
                 month_label,
                 on_track,
-                status_label: if on_track { "в графике" } else { "отстаёт" }.into(),
+                status_label: if on_track {
+                    "в графике"
+                } else {
+                    "отстаёт"
+                }
+                .into(),
             }
         }
         None => Forecast {

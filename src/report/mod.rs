@@ -93,7 +93,6 @@ pub struct TargetView {
     pub current: bool,
 }
 
-
 #[derive(Debug, Clone, Serialize)]
 pub struct PastMeasureView {
     pub title: String,
@@ -211,7 +210,10 @@ impl Report {
             }
         }
         let bodies = bodies::bodies_view(src.region, &components, meta.year);
-        let ranking = src.regions.map(|t| Ranking::from_table(t, &meta.region)).filter(|r| r.count > 0);
+        let ranking = src
+            .regions
+            .map(|t| Ranking::from_table(t, &meta.region))
+            .filter(|r| r.count > 0);
         let summary = summary(src);
         let history = dynamics::history(
             src.history,
@@ -399,7 +401,10 @@ fn thresholds(m: &Methodology) -> Vec<ThresholdView> {
                 den: u64::try_from(t.value.denom()).unwrap_or(u64::MAX),
                 inclusive: t.inclusive,
             };
-            if !all.iter().any(|a| a.num == v.num && a.den == v.den && a.inclusive == v.inclusive) {
+            if !all
+                .iter()
+                .any(|a| a.num == v.num && a.den == v.den && a.inclusive == v.inclusive)
+            {
                 all.push(v);
             }
         }

@@ -135,7 +135,13 @@ impl FederalRanking {
         let bands = first.bands.clone();
         let band_counts = bands
             .iter()
-            .map(|b| ranking.rows.iter().filter(|r| r.band.as_ref().is_some_and(|x| x.id == b.id)).count())
+            .map(|b| {
+                ranking
+                    .rows
+                    .iter()
+                    .filter(|r| r.band.as_ref().is_some_and(|x| x.id == b.id))
+                    .count()
+            })
             .collect();
         let date = built
             .iter()
@@ -203,7 +209,12 @@ mod tests {
         };
         let table = RegionsTable {
             columns: vec!["К1".into()],
-            rows: vec![row("Б", 20.0), row("А", 30.0), row("Забайкальский край", 20.0), row("В", 12.5)],
+            rows: vec![
+                row("Б", 20.0),
+                row("А", 30.0),
+                row("Забайкальский край", 20.0),
+                row("В", 12.5),
+            ],
         };
         let r = Ranking::from_table(&table, "забайкальский  край");
         let ranks: Vec<(usize, &str)> = r.rows.iter().map(|x| (x.rank, x.region.as_str())).collect();

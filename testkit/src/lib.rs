@@ -5,9 +5,11 @@
 //!   from a seed, written as inputs folders;
 //! - [`reference`] — the reference forms of Забайкальский край (and the same
 //!   forms with other figures);
+//! - [`demo`] — the demonstration workspace of a fictional region;
 //! - [`book`] — a workbook read back with its values and formulas, and an
 //!   evaluator that checks every formula computes its stored result.
 
 pub mod book;
+pub mod demo;
 pub mod reference;
 pub mod synth;

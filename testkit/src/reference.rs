@@ -85,7 +85,7 @@ impl Forms {
         let v = |code: &str| self.values.get(code).copied().unwrap_or(0);
         let n = |x: u64| n(x);
         let culture = culture_details(v("k4.orgs.culture"));
-    let mut files: Vec<(&str, SubmissionSpec)> = Vec::new();
+        let mut files: Vec<(&str, SubmissionSpec)> = Vec::new();
 
         // Минздрав: TMK sick leaves and the SFR base; the services it owns.
         let mut s = f.spec(
@@ -190,11 +190,7 @@ impl Forms {
         files.push(("gzhi.xlsx", s));
 
         // Минтранс: transport organisations.
-        let mut s = f.spec(
-            &format!("Министерство транспорта {g}"),
-            &f.period_text,
-            "Орлов Д. А.",
-        );
+        let mut s = f.spec(&format!("Министерство транспорта {g}"), &f.period_text, "Орлов Д. А.");
         s.rows = vec![SpecRow::new(
             "k4.orgs.transport",
             "Общее количество организаций в сфере транспорта",
@@ -205,11 +201,7 @@ impl Forms {
         files.push(("mintrans.xlsx", s));
 
         // Минкультуры: culture organisations, a total by formula over details.
-        let mut s = f.spec(
-            &format!("Министерство культуры {g}"),
-            &f.period_text,
-            "Лебедева О. В.",
-        );
+        let mut s = f.spec(&format!("Министерство культуры {g}"), &f.period_text, "Лебедева О. В.");
         s.columns = vec![
             Column::Name,
             Column::Code,
@@ -261,7 +253,11 @@ impl Forms {
         files.push(("minek_rst.xlsx", s));
 
         // ООО «МАХ»: platform data.
-        let mut s = f.spec("ООО «МАХ»", &f.period_code, &format!("Цифровая платформа МАХ, выгрузка от {}", f.platform_date));
+        let mut s = f.spec(
+            "ООО «МАХ»",
+            &f.period_code,
+            &format!("Цифровая платформа МАХ, выгрузка от {}", f.platform_date),
+        );
         s.title = "Данные Цифровой платформы МАХ по субъекту Российской Федерации".into();
         s.rows = vec![
             SpecRow::new(

@@ -10,7 +10,6 @@ use max_rating::layout::BUILD_OWNED;
 use max_rating::outdir::{self, LOCK_FILE, OutLock};
 use max_rating::render::OutputFile;
 
-
 use crate::common::{bin, inputs_copy};
 
 /// Every file and folder under `dir`: relative path → bytes (folders: None),

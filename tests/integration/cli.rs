@@ -3,12 +3,12 @@
 
 use std::path::Path;
 
+use calamine::Reader as _;
 use max_rating::forms::{Cell, SpecRow, SubmissionSpec};
 use max_rating::ingest::workbook::{Format as BookFormat, read_submission};
 use predicates::prelude::*;
 use rust_xlsxwriter::{Formula, Workbook};
 use serde_json::Value;
-
 
 use crate::common::{bin, inputs, inputs_copy};
 
@@ -442,4 +442,55 @@ fn build_on_broken_inputs_keeps_the_previous_result() {
         .assert()
         .code(1);
     assert_eq!(std::fs::read(out.join("rating.json")).unwrap(), before);
+}
+
+#[test]
+fn init_makes_a_workspace_that_builds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    bin().arg("init").arg(&ws).assert().success();
+    for f in [
+        "inputs/region.toml",
+        "inputs/submissions/README.md",
+        "inputs/regions.xlsx",
+        "templates/deck.typ",
+        "templates/letter.hbs",
+    ] {
+        assert!(ws.join(f).is_file(), "init wrote no {f}");
+    }
+    // The blank ranking lists the 89 subjects under the header the deck reads.
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(ws.join("inputs/regions.xlsx")).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    let header = rows
+        .iter()
+        .position(|r| r.first().is_some_and(|c| c == "Регион"))
+        .expect("no header");
+    assert_eq!(rows[header][1..6], ["К1", "К2", "К3", "К4", "Итого"]);
+    let subjects: Vec<&String> = rows[header + 1..]
+        .iter()
+        .filter_map(|r| r.first())
+        .filter(|c| !c.is_empty())
+        .collect();
+    assert_eq!(subjects.len(), 89);
+    assert!(subjects.iter().any(|s| s.as_str() == "Забайкальский край"));
+    // A second init keeps the files and says which exist.
+    let again = bin().arg("init").arg(&ws).assert().failure().get_output().clone();
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
+    // The new workspace builds: no forms, every component without data, no ranking slide.
+    let out = ws.join("out");
+    let run = bin()
+        .args(["build", "--inputs"])
+        .arg(ws.join("inputs"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("рейтинг регионов не заполнен"), "{stderr}");
+    assert!(out.join("deck.pdf").is_file());
 }

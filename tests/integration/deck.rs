@@ -14,7 +14,6 @@ fn inputs_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs")
 }
 
-
 use crate::common::copy_dir;
 
 /// A temporary copy of the reference inputs.

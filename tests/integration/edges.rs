@@ -38,7 +38,9 @@ fn indicators(rating: &Value) -> Vec<Indicator> {
     let mut out = Vec::new();
     for c in rating["components"].as_array().unwrap() {
         for i in c["indicators"].as_array().unwrap() {
-            let Some(exact) = i["share_exact"].as_array() else { continue };
+            let Some(exact) = i["share_exact"].as_array() else {
+                continue;
+            };
             let (n, d) = (exact[0].as_u64().unwrap(), exact[1].as_u64().unwrap());
             out.push(Indicator {
                 code: i["code"].as_str().unwrap().to_string(),
@@ -58,7 +60,9 @@ fn indicators(rating: &Value) -> Vec<Indicator> {
 /// Whether a displayed share (a decimal number of percent) is on the side
 /// of every threshold that the exact share is on.
 fn consistent(shown: &Ratio, ind: &Indicator) -> bool {
-    ind.thresholds.iter().all(|t| t.is_met_by(shown) == t.is_met_by(&ind.share))
+    ind.thresholds
+        .iter()
+        .all(|t| t.is_met_by(shown) == t.is_met_by(&ind.share))
 }
 
 fn percent_ratio(digits: &str) -> Ratio {
@@ -85,7 +89,9 @@ fn shares_in(text: &str) -> Vec<String> {
         let before: String = chars[j.saturating_sub(9)..j].iter().collect();
         let after: String = chars[i + 1..(i + 4).min(chars.len())].iter().collect();
         let before = before.trim_end();
-        if ["≥", ">", "≤", "<", "менее", "более", " от", " до"].iter().any(|s| before.ends_with(s))
+        if ["≥", ">", "≤", "<", "менее", "более", " от", " до"]
+            .iter()
+            .any(|s| before.ends_with(s))
             || after.trim_start().starts_with(['≤', '<'])
         {
             continue;
@@ -211,7 +217,10 @@ fn check_workbook(bytes: &[u8], inds: &[Indicator]) -> usize {
     let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap();
     let mut checked = 0;
     let names = wb.sheet_names();
-    for sheet in ["К1", "К2", "К3", "К4"].into_iter().filter(|s| names.iter().any(|n| n == s)) {
+    for sheet in ["К1", "К2", "К3", "К4"]
+        .into_iter()
+        .filter(|s| names.iter().any(|n| n == s))
+    {
         let range = wb.worksheet_range(sheet).unwrap();
         let styles = wb.worksheet_style(sheet).unwrap();
         let (r0, c0) = range.start().unwrap();
@@ -224,7 +233,9 @@ fn check_workbook(bytes: &[u8], inds: &[Indicator]) -> usize {
             panic!("{sheet}: no «Доля»");
         };
         for r in hr + 1..hr + 8 {
-            let Some(Data::Float(v)) = range.get_value((r, col)) else { continue };
+            let Some(Data::Float(v)) = range.get_value((r, col)) else {
+                continue;
+            };
             let format = styles
                 .get((r, col))
                 .and_then(|s| s.number_format.as_ref())
@@ -255,7 +266,13 @@ fn every_output_keeps_each_share_on_its_side_of_every_threshold() {
             let (tmp, inputs) = inputs_copy();
             write_inputs(&inputs, &values(band, below));
             let out = tmp.path().join("out");
-            let run = bin().args(["build", "--inputs"]).arg(&inputs).arg("--out").arg(&out).output().unwrap();
+            let run = bin()
+                .args(["build", "--inputs"])
+                .arg(&inputs)
+                .arg("--out")
+                .arg(&out)
+                .output()
+                .unwrap();
             assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
             let rating: Value = serde_json::from_slice(&std::fs::read(out.join("rating.json")).unwrap()).unwrap();
             let inds = indicators(&rating);
@@ -263,15 +280,25 @@ fn every_output_keeps_each_share_on_its_side_of_every_threshold() {
             check_json(&rating, &inds);
             let deck = pdf_text(&out.join("deck.pdf"));
             assert!(check_text("deck.pdf", &deck, &inds) >= 7, "band {band}, below {below}");
-            assert_eq!(check_workbook(&std::fs::read(out.join("report.xlsx")).unwrap(), &inds), 7);
+            assert_eq!(
+                check_workbook(&std::fs::read(out.join("report.xlsx")).unwrap(), &inds),
+                7
+            );
             let mut in_packs = 0;
             for e in std::fs::read_dir(out.join("bodies")).unwrap() {
                 let dir = e.unwrap().path();
                 in_packs += check_text("pack", &pdf_text(&dir.join("report.pdf")), &inds);
-                in_packs += check_text("letter", &std::fs::read_to_string(dir.join("letter.txt")).unwrap(), &inds);
+                in_packs += check_text(
+                    "letter",
+                    &std::fs::read_to_string(dir.join("letter.txt")).unwrap(),
+                    &inds,
+                );
                 check_workbook(&std::fs::read(dir.join("report.xlsx")).unwrap(), &inds);
             }
-            assert!(in_packs > 0 || !below, "the packs show shares (band {band}, below {below})");
+            assert!(
+                in_packs > 0 || !below,
+                "the packs show shares (band {band}, below {below})"
+            );
         }
     }
 }
@@ -281,7 +308,13 @@ fn the_examples_of_the_issue() {
     let (tmp, inputs) = inputs_copy();
     write_inputs(&inputs, &values(2, true));
     let out = tmp.path().join("out");
-    bin().args(["build", "--inputs"]).arg(&inputs).arg("--out").arg(&out).assert().success();
+    bin()
+        .args(["build", "--inputs"])
+        .arg(&inputs)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
     let deck = pdf_text(&out.join("deck.pdf")).replace('\u{202F}', " ");
     assert!(deck.contains("49,998%"), "МФЦ 15 000 of 30 001");
     assert!(deck.contains("4,998%"), "1 433 of 28 672");

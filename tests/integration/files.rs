@@ -102,11 +102,7 @@ fn a_slide_linking_outside_its_folder_is_refused() {
     let secret = tmp.path().join("secret.txt");
     std::fs::write(&secret, "СЕКРЕТНОЕ СОДЕРЖИМОЕ").unwrap();
     symlink(&secret, inputs.join("slides/notes.txt")).unwrap();
-    std::fs::write(
-        inputs.join("slides/02-leak.typ"),
-        "#raw(read(\"/slides/notes.txt\"))\n",
-    )
-    .unwrap();
+    std::fs::write(inputs.join("slides/02-leak.typ"), "#raw(read(\"/slides/notes.txt\"))\n").unwrap();
     let out = tmp.path().join("out");
     bin()
         .args(["build", "--inputs"])
@@ -163,5 +159,8 @@ fn toml_errors_are_russian_with_the_line_and_the_nearest_key() {
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     assert!(stderr.contains("region.toml:1:29: строка не закрыта"), "{stderr}");
     assert!(stderr.contains("^"), "{stderr}");
-    assert!(!stderr.contains("TOML parse error") && !stderr.contains("expected"), "{stderr}");
+    assert!(
+        !stderr.contains("TOML parse error") && !stderr.contains("expected"),
+        "{stderr}"
+    );
 }

@@ -6,11 +6,11 @@ use std::io::Cursor;
 use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx};
-use max_rating::pipeline::{self, Sources};
 use max_rating::bodies::Registry;
 use max_rating::forms::{Cell, blank_form, codes_for};
 use max_rating::ingest::Period;
 use max_rating::methodology::Methodology;
+use max_rating::pipeline::{self, Sources};
 use max_rating::region::Region;
 
 fn sources(inputs: &Path) -> Sources {

@@ -260,7 +260,8 @@ fn quirk(name: &str) -> Option<Vec<u8>> {
         "quarter.xlsx" => one("k1.active_audience", V::N(22_471.0)),
         // A CSV saved in Windows-1251 under a workbook's name.
         "cp1251.xlsx" => {
-            let mut b = b"\xca\xee\xe4;\xc7\xed\xe0\xf7\xe5\xed\xe8\xe5;\xcf\xee\xea\xe0\xe7\xe0\xf2\xe5\xeb\xfc\r\n".to_vec();
+            let mut b =
+                b"\xca\xee\xe4;\xc7\xed\xe0\xf7\xe5\xed\xe8\xe5;\xcf\xee\xea\xe0\xe7\xe0\xf2\xe5\xeb\xfc\r\n".to_vec();
             b.extend_from_slice(b"k3.active_audience;150964;\xc0\xf3\xe4\xe8\xf2\xee\xf0\xe8\xff\r\n");
             b
         }

@@ -6,6 +6,7 @@ mod batch;
 mod cli;
 mod common;
 mod deck;
+mod demo;
 mod edges;
 mod files;
 mod forms;

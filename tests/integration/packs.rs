@@ -11,8 +11,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use max_rating::pipeline::{self, Sources};
 use max_rating::forms::{Cell, SpecRow, SubmissionSpec};
+use max_rating::pipeline::{self, Sources};
 use max_rating::render::manifest::sha256_hex;
 use max_rating::render::wording::Letter;
 use max_rating::report::{BodyView, PlanRow, Report};
@@ -23,7 +23,6 @@ use serde_json::{Value, json};
 fn inputs_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs")
 }
-
 
 use crate::common::copy_dir;
 

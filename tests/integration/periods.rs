@@ -60,7 +60,10 @@ fn history_files(dir: &Path) -> Vec<String> {
 
 fn pdf_text(path: &Path) -> String {
     let t = pdf_extract::extract_text_from_mem(&std::fs::read(path).unwrap()).unwrap();
-    t.split_whitespace().collect::<Vec<_>>().join(" ").replace('\u{202F}', " ")
+    t.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('\u{202F}', " ")
 }
 
 #[test]
@@ -81,7 +84,10 @@ fn the_seed_growth_needed_per_month() {
         let i = indicator(&r, code);
         assert_eq!(i["growth_needed_per_month"], per_month, "{code}");
         assert_eq!(i["months_left"], 9, "{code}");
-        assert!(i["previous"].is_null() && i["change"].is_null() && i["trend_per_month"].is_null(), "{code}");
+        assert!(
+            i["previous"].is_null() && i["change"].is_null() && i["trend_per_month"].is_null(),
+            "{code}"
+        );
         assert!(i["forecast"].is_null(), "{code}");
     }
     assert_eq!(r["history"].as_array().unwrap().len(), 1);
@@ -116,13 +122,24 @@ fn two_periods_in_every_output() {
     assert_eq!(sick["forecast"]["period"], "2026-11");
     assert_eq!(sick["forecast"]["on_track"], true);
     assert_eq!(sick["growth_needed_per_month"], 139);
-    let periods: Vec<&str> = r["history"].as_array().unwrap().iter().map(|h| h["period"].as_str().unwrap()).collect();
+    let periods: Vec<&str> = r["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["period"].as_str().unwrap())
+        .collect();
     assert_eq!(periods, ["2026-Q1", "2026-Q2"]);
     // The deck: the dynamics slide and the pace in the plan.
     let deck = pdf_text(&out.join("deck.pdf"));
     assert!(deck.contains("Динамика показателей"), "no dynamics slide");
-    assert!(deck.contains("при текущем темпе цель достигается в ноябре 2026 г."), "{deck}");
-    assert!(deck.contains("+139 в месяц") && deck.contains("+600 за период"), "{deck}");
+    assert!(
+        deck.contains("при текущем темпе цель достигается в ноябре 2026 г."),
+        "{deck}"
+    );
+    assert!(
+        deck.contains("+139 в месяц") && deck.contains("+600 за период"),
+        "{deck}"
+    );
     // The workbook: «Динамика» with both periods, formulas computing their results.
     let bytes = std::fs::read(out.join("report.xlsx")).unwrap();
     let book = xlsx_book::open(&bytes);
@@ -144,18 +161,31 @@ fn two_periods_in_every_output() {
                 let what = format!("«{}» {pos:?} = {f}", sheet.name);
                 match xlsx_book::num(sheet.get(*pos)) {
                     Some(x) => xlsx_book::assert_num(theirs.sheet(&sheet.name).get(*pos), x, &what),
-                    None => assert_eq!(text(theirs.sheet(&sheet.name).get(*pos)), text(sheet.get(*pos)), "{what}"),
+                    None => assert_eq!(
+                        text(theirs.sheet(&sheet.name).get(*pos)),
+                        text(sheet.get(*pos)),
+                        "{what}"
+                    ),
                 }
             }
         }
     }
     // The pack and the letter of the body.
     let letter = std::fs::read_to_string(out.join("bodies/minzdrav/letter.txt")).unwrap();
-    assert!(letter.contains("Прошлый период (1 квартал 2026 г.): 0 шт., изменение +600"), "{letter}");
+    assert!(
+        letter.contains("Прошлый период (1 квартал 2026 г.): 0 шт., изменение +600"),
+        "{letter}"
+    );
     assert!(letter.contains("+139 в месяц"), "{letter}");
-    assert!(letter.contains("при текущем темпе цель достигается в ноябре 2026 г."), "{letter}");
+    assert!(
+        letter.contains("при текущем темпе цель достигается в ноябре 2026 г."),
+        "{letter}"
+    );
     let pack = pdf_text(&out.join("bodies/minzdrav/report.pdf"));
-    assert!(pack.contains("изменение +600") && pack.contains("ноябре 2026"), "{pack}");
+    assert!(
+        pack.contains("изменение +600") && pack.contains("ноябре 2026"),
+        "{pack}"
+    );
     let history = tmp.path().join("history");
     // Rebuilding Q2 leaves exactly two records.
     build(&inputs, &out, &[]);
@@ -202,8 +232,14 @@ fn a_corrupt_or_foreign_history_file_is_a_warning() {
     let out = tmp.path().join("out");
     let run = build(&inputs, &out, &[]);
     let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(stderr.contains("2025-Q4.json") && stderr.contains("не JSON"), "{stderr}");
-    assert!(stderr.contains("notes.json") && stderr.contains("не запись истории"), "{stderr}");
+    assert!(
+        stderr.contains("2025-Q4.json") && stderr.contains("не JSON"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("notes.json") && stderr.contains("не запись истории"),
+        "{stderr}"
+    );
     assert_eq!(rating(&out)["history"].as_array().unwrap().len(), 1);
 }
 
@@ -220,12 +256,25 @@ fn months_and_quarters_mix_and_bases_change() {
     std::fs::remove_dir_all(&subs).unwrap();
     march.write(&subs).unwrap();
     let region = std::fs::read_to_string(inputs.join("region.toml")).unwrap();
-    std::fs::write(inputs.join("region.toml"), region.replacen("period = \"2026-Q1\"\n", "", 1)).unwrap();
+    std::fs::write(
+        inputs.join("region.toml"),
+        region.replacen("period = \"2026-Q1\"\n", "", 1),
+    )
+    .unwrap();
     build(&inputs, &out, &[]);
-    set_quarter(&inputs, 2, &[("k2.sick_leave.closed_in_max", 700), ("k2.sick_leave.total", 30_000)]);
+    set_quarter(
+        &inputs,
+        2,
+        &[("k2.sick_leave.closed_in_max", 700), ("k2.sick_leave.total", 30_000)],
+    );
     build(&inputs, &out, &[]);
     let r = rating(&out);
-    let periods: Vec<&str> = r["history"].as_array().unwrap().iter().map(|h| h["period"].as_str().unwrap()).collect();
+    let periods: Vec<&str> = r["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["period"].as_str().unwrap())
+        .collect();
     assert_eq!(periods, ["2026-03", "2026-Q2"]);
     let sick = indicator(&r, "k2.sick_leave.closed_in_max");
     assert_eq!(sick["previous"]["period"], "2026-03");
@@ -269,7 +318,11 @@ fn history_that_cannot_be_written_fails_the_build_and_keeps_out() {
         .assert()
         .code(4)
         .stderr(predicate::str::contains("не удалось записать историю периодов"));
-    assert_eq!(std::fs::read(out.join("rating.json")).unwrap(), before, "out/ as it was");
+    assert_eq!(
+        std::fs::read(out.join("rating.json")).unwrap(),
+        before,
+        "out/ as it was"
+    );
     // `check` writes no history.
     bin().args(["check", "--inputs"]).arg(&inputs).assert().success();
     assert!(!tmp.path().join("history").exists());
@@ -310,7 +363,14 @@ fn the_history_command_lists_records_and_removes() {
     // A folder whose forms give no period is refused.
     let bare = tmp.path().join("bare");
     Forms::seed().write(&bare).unwrap();
-    for f in ["mfc.xlsx", "minzdrav.xlsx", "gzhi.xlsx", "mintrans.xlsx", "minkult.xlsx", "minek_rst.xlsx"] {
+    for f in [
+        "mfc.xlsx",
+        "minzdrav.xlsx",
+        "gzhi.xlsx",
+        "mintrans.xlsx",
+        "minkult.xlsx",
+        "minek_rst.xlsx",
+    ] {
         std::fs::remove_file(bare.join(f)).unwrap();
     }
     std::fs::remove_file(bare.join("federal/max_platform.xlsx")).unwrap();
@@ -358,8 +418,23 @@ fn batch_regions_keep_their_own_histories() {
     for f in &folders {
         assert_eq!(history_files(&root.join(f)).len(), 1, "{f}");
     }
-    bin().arg("batch").arg(&dir).arg("--out").arg(&out).arg("--no-history").assert().success();
+    bin()
+        .arg("batch")
+        .arg(&dir)
+        .arg("--out")
+        .arg(&out)
+        .arg("--no-history")
+        .assert()
+        .success();
     let other = tmp.path().join("elsewhere");
-    bin().arg("batch").arg(&dir).arg("--out").arg(&out).arg("--history").arg(&other).assert().success();
+    bin()
+        .arg("batch")
+        .arg(&dir)
+        .arg("--out")
+        .arg(&out)
+        .arg("--history")
+        .arg(&other)
+        .assert()
+        .success();
     assert_eq!(history_files(&other), folders);
 }

@@ -1,8 +1,8 @@
 //! The seed's figures, exactly, through the whole pipeline on the shipped
 //! inputs/ (Забайкальский край, 1 квартал 2026).
 
-use max_rating::pipeline::{self, Loaded, Sources};
 use max_rating::ingest::Period;
+use max_rating::pipeline::{self, Loaded, Sources};
 use max_rating::rating::Status;
 use max_rating::report::{ComponentView, PlanRow};
 

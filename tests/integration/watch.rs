@@ -14,7 +14,6 @@ use serde_json::Value;
 
 const TIMEOUT: Duration = Duration::from_secs(120);
 
-
 use crate::common::copy_dir;
 
 /// Минздрав's form with the given value of `k2.sick_leave.closed_in_max`.

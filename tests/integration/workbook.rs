@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use calamine::Data;
-use max_rating::pipeline::{self, Loaded, Sources};
 use max_rating::forms::{Cell, SpecRow, SubmissionSpec};
+use max_rating::pipeline::{self, Loaded, Sources};
 use max_rating::render::workbook;
 use max_rating::report::{ComponentView, Report};
 
@@ -189,21 +189,39 @@ fn component_values(s: &Sheet, c: &ComponentView, want: &mut BTreeMap<(String, (
 /// stands, «—» elsewhere.
 fn progress_values(row: &xlsx_book::Row, p: &max_rating::report::PlanRow, put: &mut impl FnMut((u32, u32), Want)) {
     let pr = &p.progress;
-    let per_month = p.target.map(|_| Want::Num(pr.growth_needed_per_month.unwrap_or(0) as f64));
+    let per_month = p
+        .target
+        .map(|_| Want::Num(pr.growth_needed_per_month.unwrap_or(0) as f64));
     let forecast = pr.forecast.as_ref().map(|f| match &f.period {
         Some(code) => {
             let (y, m) = code.split_once('-').unwrap();
-            Want::Num(max_rating::pace::excel_serial(y.parse().unwrap(), m.parse().unwrap(), 1))
+            Want::Num(max_rating::pace::excel_serial(
+                y.parse().unwrap(),
+                m.parse().unwrap(),
+                1,
+            ))
         }
         None => Want::Text("к сроку не достигается".into()),
     });
     for (header, w) in [
-        ("Прошлый период", pr.previous.as_ref().map(|x| Want::Num(x.value as f64))),
-        ("Изменение", pr.previous.as_ref().and(pr.change).map(|c| Want::Num(c as f64))),
+        (
+            "Прошлый период",
+            pr.previous.as_ref().map(|x| Want::Num(x.value as f64)),
+        ),
+        (
+            "Изменение",
+            pr.previous.as_ref().and(pr.change).map(|c| Want::Num(c as f64)),
+        ),
         ("Нужно в месяц до срока", per_month),
-        ("Темп (тренд) в месяц, оценка", pr.trend_per_month.map(|t| Want::Num(t as f64))),
+        (
+            "Темп (тренд) в месяц, оценка",
+            pr.trend_per_month.map(|t| Want::Num(t as f64)),
+        ),
         ("Прогноз: месяц достижения", forecast),
-        ("В графике?", pr.forecast.as_ref().map(|f| Want::Text(f.status_label.clone()))),
+        (
+            "В графике?",
+            pr.forecast.as_ref().map(|f| Want::Text(f.status_label.clone())),
+        ),
     ] {
         let c = cell(row, header);
         put(c.0, w.unwrap_or_else(|| Want::Text(text(&c.1))));
@@ -220,7 +238,11 @@ fn dynamics_values(s: &Sheet, r: &Report, want: &mut BTreeMap<(String, (u32, u32
             if let (Some(v), Some(b)) = (m.values[i], m.bases[i]) {
                 want.insert(
                     (s.name.clone(), c.0),
-                    if b == 0 { Want::Text("база 0".into()) } else { Want::Num(v as f64 / b as f64) },
+                    if b == 0 {
+                        Want::Text("база 0".into())
+                    } else {
+                        Want::Num(v as f64 / b as f64)
+                    },
                 );
             }
         }
@@ -245,8 +267,22 @@ fn check_formulas_against_engine(book: &Book, r: &Report) -> usize {
             assert!(!f.contains("_xlfn"), "«{}» {pos:?}: {f}", sheet.name);
             for name in function_names(f) {
                 assert!(
-                    ["IF", "AND", "OR", "MAX", "SUM", "INT", "ISNUMBER", "ROUND", "ROUNDUP", "SLOPE", "INTERCEPT", "DATE", "MOD"]
-                        .contains(&name.as_str()),
+                    [
+                        "IF",
+                        "AND",
+                        "OR",
+                        "MAX",
+                        "SUM",
+                        "INT",
+                        "ISNUMBER",
+                        "ROUND",
+                        "ROUNDUP",
+                        "SLOPE",
+                        "INTERCEPT",
+                        "DATE",
+                        "MOD"
+                    ]
+                    .contains(&name.as_str()),
                     "«{}» {pos:?}: function {name} in {f}",
                     sheet.name
                 );
@@ -295,9 +331,19 @@ fn seed_figures_on_their_sheets() {
     let book = open(&xlsx_of(&l));
     assert_eq!(
         book.names,
-        ["Сводка", "К1", "К2", "К3", "К4", "Динамика", "Итоги 2025", "Источники", "Замечания"]
-            .map(String::from)
-            .to_vec()
+        [
+            "Сводка",
+            "К1",
+            "К2",
+            "К3",
+            "К4",
+            "Динамика",
+            "Итоги 2025",
+            "Источники",
+            "Замечания"
+        ]
+        .map(String::from)
+        .to_vec()
     );
 
     // «Сводка».

@@ -337,7 +337,9 @@ impl<'c, 'a> MeasureCx<'c, 'a> {
         let r = self.row;
         let mut out = vec![Row {
             kind: "heading",
-            cells: vec![span("heading", self.t("plan_measure_heading")?, PLAN_COLUMNS, 1).note(self.t("plan_change")?, "")],
+            cells: vec![
+                span("heading", self.t("plan_measure_heading")?, PLAN_COLUMNS, 1).note(self.t("plan_change")?, ""),
+            ],
         }];
         let n = r.numerator_parts.len().max(1);
         let bases = if r.base_parts.len() > 1 { r.base_parts.len() } else { 0 };

@@ -213,7 +213,10 @@ mod tests {
         let out = compile(&Fonts::embedded(), &t, "deck.typ", &[], &opts(false)).unwrap();
         assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
         let d = out.warnings[0].to_diagnostic();
-        assert!(d.to_string().starts_with("предупреждение: в шаблоне deck.typ:1:"), "{d}");
+        assert!(
+            d.to_string().starts_with("предупреждение: в шаблоне deck.typ:1:"),
+            "{d}"
+        );
     }
 
     #[test]
@@ -233,7 +236,10 @@ mod tests {
         let err = pdf(&templates, &[], &opts(false)).unwrap_err();
         let msg = err.to_string();
         assert!(matches!(err, TypstError::Compile(_)), "{err:?}");
-        assert!(msg.starts_with("в шаблоне deck.typ:5:6: unknown variable: foo"), "{msg}");
+        assert!(
+            msg.starts_with("в шаблоне deck.typ:5:6: unknown variable: foo"),
+            "{msg}"
+        );
     }
 
     #[test]

@@ -200,6 +200,9 @@ mod tests {
         assert!(Templates::from_dir(dir.path()).unwrap().contains("alias.typ"));
 
         let missing = Templates::from_dir(&dir.path().join("nope")).unwrap_err();
-        assert!(missing.to_string().starts_with("не удалось прочитать шаблоны"), "{missing}");
+        assert!(
+            missing.to_string().starts_with("не удалось прочитать шаблоны"),
+            "{missing}"
+        );
     }
 }

@@ -39,7 +39,11 @@ pub(crate) fn inside(root: &std::path::Path, path: &std::path::Path) -> Result<(
     let (Ok(root_c), Ok(path_c)) = (root.canonicalize(), path.canonicalize()) else {
         return Err(outside());
     };
-    if path_c.starts_with(&root_c) { Ok(()) } else { Err(outside()) }
+    if path_c.starts_with(&root_c) {
+        Ok(())
+    } else {
+        Err(outside())
+    }
 }
 
 /// Errors of the embedded Typst engine. `Display` is in Russian.

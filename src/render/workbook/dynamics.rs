@@ -49,7 +49,12 @@ impl DynamicsCells {
 pub(super) fn dynamics_sheet(r: &Report, st: &Styles) -> Result<(Worksheet, DynamicsCells), XlsxError> {
     let mut ws = Worksheet::new();
     ws.set_name(SHEET)?;
-    title_rows(&mut ws, st, r, "Динамика по периодам: итог, баллы компонентов, значения и доли показателей")?;
+    title_rows(
+        &mut ws,
+        st,
+        r,
+        "Динамика по периодам: итог, баллы компонентов, значения и доли показателей",
+    )?;
     let mut headers: Vec<String> = vec!["Период".into(), "Месяц окончания (номер)".into(), "Итого".into()];
     headers.extend(r.components.iter().map(|c| c.label.clone()));
     let first_measure_col = headers.len() as ColNum;
@@ -97,7 +102,15 @@ pub(super) fn dynamics_sheet(r: &Report, st: &Styles) -> Result<(Worksheet, Dyna
         }
     }
     let mut fit = Fit::new(&widths);
-    fit.need(HEADER, 14.0, &headers.iter().max_by_key(|h| h.chars().count()).cloned().unwrap_or_default());
+    fit.need(
+        HEADER,
+        14.0,
+        &headers
+            .iter()
+            .max_by_key(|h| h.chars().count())
+            .cloned()
+            .unwrap_or_default(),
+    );
     add_table(&mut ws, st, "Dynamics", HEADER, cells.last, &headers, true)?;
     if r.history.len() > 1 {
         chart(&mut ws, r, &cells)?;
@@ -120,16 +133,29 @@ fn measure_cells(
     let (value, base) = (m.values.get(i).copied().flatten(), m.bases.get(i).copied().flatten());
     let put = |ws: &mut Worksheet, col: ColNum, v: Option<u64>| match v {
         Some(v) => ws.write_number_with_format(rr, col, v as f64, &st.int).map(|_| ()),
-        None => ws.write_string_with_format(rr, col, "нет данных", &st.center).map(|_| ()),
+        None => ws
+            .write_string_with_format(rr, col, "нет данных", &st.center)
+            .map(|_| ()),
     };
     put(ws, cols.value, value)?;
     put(ws, cols.value + 1, base)?;
     match (value, base) {
         (Some(v), Some(b)) => {
             let (vc, bc) = (a1(rr, cols.value), a1(rr, cols.value + 1));
-            let result = if b == 0 { Res::text(NO_BASE) } else { Res::Num(v as f64 / b as f64) };
+            let result = if b == 0 {
+                Res::text(NO_BASE)
+            } else {
+                Res::Num(v as f64 / b as f64)
+            };
             let format = Format::new().set_num_format("0.00%");
-            write_formula(ws, rr, cols.share, &format!("=IF({bc}=0,{},{vc}/{bc})", lit(NO_BASE)), result, &format)?;
+            write_formula(
+                ws,
+                rr,
+                cols.share,
+                &format!("=IF({bc}=0,{},{vc}/{bc})", lit(NO_BASE)),
+                result,
+                &format,
+            )?;
         }
         _ => {
             ws.write_string_with_format(rr, cols.share, "", &st.text)?;
@@ -141,9 +167,12 @@ fn measure_cells(
 /// A line chart of the total and the components' points over the periods.
 fn chart(ws: &mut Worksheet, r: &Report, cells: &DynamicsCells) -> Result<(), XlsxError> {
     let mut chart = Chart::new(ChartType::Line);
-    for (col, name) in std::iter::once((2, "Итого".to_string()))
-        .chain(r.components.iter().enumerate().map(|(j, c)| (3 + j as ColNum, c.label.clone())))
-    {
+    for (col, name) in std::iter::once((2, "Итого".to_string())).chain(
+        r.components
+            .iter()
+            .enumerate()
+            .map(|(j, c)| (3 + j as ColNum, c.label.clone())),
+    ) {
         chart
             .add_series()
             .set_name(name.as_str())

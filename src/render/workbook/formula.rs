@@ -119,7 +119,6 @@ pub(super) fn write_int(
     Ok(())
 }
 
-
 /// `OR(a,b)`, or `a` alone.
 pub(super) fn join_fn(name: &str, items: Vec<String>) -> String {
     if items.len() == 1 {

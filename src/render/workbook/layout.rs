@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use rust_xlsxwriter::{ColNum, ConditionalFormatFormula, Format, RowNum, Table, TableColumn, TableStyle, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    ColNum, ConditionalFormatFormula, Format, RowNum, Table, TableColumn, TableStyle, Worksheet, XlsxError,
+};
 
 use super::formula::{a1, lit};
 use super::styles::Styles;

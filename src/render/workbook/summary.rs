@@ -95,8 +95,10 @@ impl Summary<'_> {
         let total_cell = self.total()?;
         self.zone(&total_cell)?;
         self.year_target(&total_cell)?;
-        self.ws.write_string_with_format(self.row, 0, "Полнота расчёта", &self.st.label)?;
-        self.ws.write_string_with_format(self.row, 1, &r.summary.completeness, &self.st.value)?;
+        self.ws
+            .write_string_with_format(self.row, 0, "Полнота расчёта", &self.st.label)?;
+        self.ws
+            .write_string_with_format(self.row, 1, &r.summary.completeness, &self.st.value)?;
         self.row += 2;
         Ok(())
     }
@@ -276,7 +278,9 @@ impl Summary<'_> {
         row += 1;
         for (i, b) in r.bands.iter().enumerate() {
             let rr = row + 1 + i as RowNum;
-            let zone = fill(&b.color).set_border(FormatBorder::Thin).set_border_color("#A6A6A6");
+            let zone = fill(&b.color)
+                .set_border(FormatBorder::Thin)
+                .set_border_color("#A6A6A6");
             ws.write_string_with_format(rr, 0, &b.name, &zone)?;
             ws.write_string_with_format(rr, 1, format!("{}–{} ({})", b.from, b.to, b.label), &st.text)?;
         }

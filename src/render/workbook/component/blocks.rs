@@ -21,9 +21,17 @@ impl Sheet<'_> {
             "Критерии компонента (баллы складываются)",
             &st.heading,
         )?;
-        let headers = ["Критерий", "Кратко", "Порог", "Баллы при выполнении", "Выполнен", "Баллы"];
+        let headers = [
+            "Критерий",
+            "Кратко",
+            "Порог",
+            "Баллы при выполнении",
+            "Выполнен",
+            "Баллы",
+        ];
         for (i, h) in headers.iter().enumerate() {
-            self.ws.write_string_with_format(rows.block_header, i as ColNum, *h, &st.header)?;
+            self.ws
+                .write_string_with_format(rows.block_header, i as ColNum, *h, &st.header)?;
         }
         self.ws.set_row_height(rows.block_header, 30)?;
         let mut all_formulas = true;
@@ -44,12 +52,14 @@ impl Sheet<'_> {
         self.fit.put(&mut self.ws, rr, 0, &cr.name, &st.wrap)?;
         self.ws.write_string_with_format(rr, 1, &cr.short, &st.center)?;
         self.ws.write_string_with_format(rr, 2, &cr.threshold, &st.center)?;
-        self.ws.write_number_with_format(rr, 3, f64::from(cr.points), &st.points)?;
+        self.ws
+            .write_number_with_format(rr, 3, f64::from(cr.points), &st.points)?;
         let formula = self.met_formula(rows, cr);
         match &formula {
             Some(f) => write_formula(&mut self.ws, rr, CRIT_MET, f, Res::text(&cr.status_label), &st.center)?,
             None => {
-                self.ws.write_string_with_format(rr, CRIT_MET, &cr.status_label, &st.center)?;
+                self.ws
+                    .write_string_with_format(rr, CRIT_MET, &cr.status_label, &st.center)?;
             }
         }
         let met = a1(rr, CRIT_MET);
@@ -60,7 +70,14 @@ impl Sheet<'_> {
             lit("не выполнен"),
             lit(NO_DATA)
         );
-        write_formula(&mut self.ws, rr, CRIT_POINTS, &points, criterion_points(cr.passed, cr.points), &st.points)?;
+        write_formula(
+            &mut self.ws,
+            rr,
+            CRIT_POINTS,
+            &points,
+            criterion_points(cr.passed, cr.points),
+            &st.points,
+        )?;
         Ok(formula.is_some())
     }
 
@@ -69,7 +86,13 @@ impl Sheet<'_> {
     /// lack data.
     fn met_formula(&self, rows: &Rows, cr: &CriterionView) -> Option<String> {
         let of_criterion = |p: &&PlanRow| p.criterion.as_deref() == Some(cr.id.as_str());
-        let here: Vec<(usize, &PlanRow)> = self.c.rows.iter().enumerate().filter(|(_, p)| of_criterion(p)).collect();
+        let here: Vec<(usize, &PlanRow)> = self
+            .c
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| of_criterion(p))
+            .collect();
         let all_here = self
             .full
             .is_none_or(|f| f.rows.iter().filter(of_criterion).count() == here.len());
@@ -85,7 +108,11 @@ impl Sheet<'_> {
             .iter()
             .map(|(j, p)| {
                 let pr = rows.plan_first + *j as RowNum;
-                (a1(pr, self.lay.col(Col::Value)), a1(pr, self.lay.col(Col::Base)), &p.levels[0])
+                (
+                    a1(pr, self.lay.col(Col::Value)),
+                    a1(pr, self.lay.col(Col::Base)),
+                    &p.levels[0],
+                )
             })
             .collect();
         let zero = join_fn("OR", refs.iter().map(|(_, b, _)| format!("{b}=0")).collect());
@@ -121,7 +148,8 @@ impl Sheet<'_> {
             "Достигнута".into(),
         ];
         for (i, h) in headers.iter().enumerate() {
-            self.ws.write_string_with_format(rows.block_header, i as ColNum, h, &st.header)?;
+            self.ws
+                .write_string_with_format(rows.block_header, i as ColNum, h, &st.header)?;
         }
         self.ws.set_row_height(rows.block_header, 30)?;
         for (i, l) in p.levels.iter().enumerate() {
@@ -141,7 +169,12 @@ impl Sheet<'_> {
         let st = self.st;
         let v = a1(rows.plan_first, self.lay.col(Col::Value));
         let b = a1(rows.plan_first, self.lay.col(Col::Base));
-        let label = self.c.scale.get(i).map(|s| s.label.as_str()).unwrap_or(l.threshold.as_str());
+        let label = self
+            .c
+            .scale
+            .get(i)
+            .map(|s| s.label.as_str())
+            .unwrap_or(l.threshold.as_str());
         let ws = &mut self.ws;
         ws.write_string_with_format(rr, 0, label, &st.text)?;
         ws.write_string_with_format(rr, 1, &l.threshold, &st.center)?;
@@ -153,7 +186,9 @@ impl Sheet<'_> {
             }
         }
         match (l.count, l.gap) {
-            (Some(_), Some(g)) => write_formula(ws, rr, 4, &format!("=MAX(0,{}-{v})", a1(rr, 3)), Res::int(g), &st.int)?,
+            (Some(_), Some(g)) => {
+                write_formula(ws, rr, 4, &format!("=MAX(0,{}-{v})", a1(rr, 3)), Res::int(g), &st.int)?
+            }
             _ => {
                 ws.write_string_with_format(rr, 4, NO_DATA, &st.center)?;
             }

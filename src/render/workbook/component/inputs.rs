@@ -108,7 +108,8 @@ impl Sheet<'_> {
                 Col::Sources => "Источник данных",
                 _ => "",
             };
-            self.ws.write_string_with_format(rows.parts_header, i as ColNum, caption, &st.header)?;
+            self.ws
+                .write_string_with_format(rows.parts_header, i as ColNum, caption, &st.header)?;
         }
         self.ws.set_row_height(rows.parts_header, 30)?;
         let mut cells: PartCells = BTreeMap::new();
@@ -126,7 +127,11 @@ impl Sheet<'_> {
         let st = self.st;
         let cn = self.lay.col(col);
         let part = &input.part;
-        let value_col = if input.role == Role::Base { Col::Base } else { Col::Value };
+        let value_col = if input.role == Role::Base {
+            Col::Base
+        } else {
+            Col::Value
+        };
         let ws = &mut self.ws;
         match col {
             Col::Name => self.fit.put(ws, rr, cn, &part.name, &st.wrap)?,

@@ -12,9 +12,9 @@ use std::collections::BTreeMap;
 
 use rust_xlsxwriter::{ColNum, FormatAlign, RowNum, Worksheet, XlsxError};
 
+use super::dynamics::DynamicsCells;
 use super::formula::{Res, a1, lit, sheet_ref, status_formula, write_formula};
 use super::layout::{Fit, page_setup, text_fills, title_rows};
-use super::dynamics::DynamicsCells;
 use super::styles::Styles;
 use super::{NO_DATA, REGION_VALUE_NOTE};
 use crate::rating::Status;
@@ -232,7 +232,12 @@ impl Sheet<'_> {
         ws.write_string_with_format(POINTS_ROW, 2, format!("из {}", c.max), &st.value)?;
         ws.set_row_height(POINTS_ROW, 21)?;
         let req_row = POINTS_ROW + 1;
-        ws.write_string_with_format(req_row, 0, format!("Необходимый минимум {} года", r.meta.year), &st.label)?;
+        ws.write_string_with_format(
+            req_row,
+            0,
+            format!("Необходимый минимум {} года", r.meta.year),
+            &st.label,
+        )?;
         match c.required {
             Some(req) => ws.write_number_with_format(req_row, 1, f64::from(req), &st.value_int)?,
             None => ws.write_string_with_format(req_row, 1, "не установлен", &st.value)?,
@@ -279,7 +284,8 @@ impl Sheet<'_> {
         let status_fmt = st.value.clone().set_align(FormatAlign::Center);
         self.ws.write_string_with_format(row, 0, gate, &st.label)?;
         let ok = c.gate_failed.is_empty();
-        self.ws.write_string_with_format(row, 1, if ok { "да" } else { "нет" }, &status_fmt)?;
+        self.ws
+            .write_string_with_format(row, 1, if ok { "да" } else { "нет" }, &status_fmt)?;
         text_fills(&mut self.ws, row, row, 1, &[("да", &st.green), ("нет", &st.red)])?;
         if !ok {
             let names: Vec<String> = c.gate_failed.iter().map(|n| format!("«{n}»")).collect();
@@ -327,16 +333,26 @@ impl Sheet<'_> {
                     Some(g) => format!("=IF({g}={},0,{f})", lit("нет")),
                     None => format!("={f}"),
                 };
-                write_formula(&mut self.ws, POINTS_ROW, POINTS_COL, &f, Res::Num(f64::from(pts)), &points_fmt)?;
+                write_formula(
+                    &mut self.ws,
+                    POINTS_ROW,
+                    POINTS_COL,
+                    &f,
+                    Res::Num(f64::from(pts)),
+                    &points_fmt,
+                )?;
             }
             (_, Some(pts)) => {
-                self.ws.write_number_with_format(POINTS_ROW, POINTS_COL, f64::from(pts), &points_fmt)?;
+                self.ws
+                    .write_number_with_format(POINTS_ROW, POINTS_COL, f64::from(pts), &points_fmt)?;
                 if self.partial {
-                    self.ws.write_string_with_format(POINTS_ROW, 3, REGION_VALUE_NOTE, &st.note)?;
+                    self.ws
+                        .write_string_with_format(POINTS_ROW, 3, REGION_VALUE_NOTE, &st.note)?;
                 }
             }
             (_, None) => {
-                self.ws.write_string_with_format(POINTS_ROW, POINTS_COL, NO_DATA, &st.value)?;
+                self.ws
+                    .write_string_with_format(POINTS_ROW, POINTS_COL, NO_DATA, &st.value)?;
             }
         }
         Ok(())

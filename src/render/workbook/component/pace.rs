@@ -18,7 +18,9 @@ const TREND_PERIODS: usize = crate::report::dynamics::TREND_PERIODS;
 impl Sheet<'_> {
     fn dash(&mut self, rr: RowNum, col: Col) -> Result<(), XlsxError> {
         let cn = self.lay.col(col);
-        self.ws.write_string_with_format(rr, cn, DASH, &self.st.center).map(|_| ())
+        self.ws
+            .write_string_with_format(rr, cn, DASH, &self.st.center)
+            .map(|_| ())
     }
 
     /// `'Динамика'!$X$5`.
@@ -51,7 +53,14 @@ impl Sheet<'_> {
         let prev = a1(rr, self.lay.col(Col::Previous));
         let cn = self.lay.col(Col::Change);
         let format = self.st.int.clone().set_num_format("+#,##0;−#,##0;0");
-        write_formula(&mut self.ws, rr, cn, &format!("={v}-{prev}"), Res::Num(change as f64), &format)
+        write_formula(
+            &mut self.ws,
+            rr,
+            cn,
+            &format!("={v}-{prev}"),
+            Res::Num(change as f64),
+            &format,
+        )
     }
 
     pub(super) fn per_month_cell(&mut self, rr: RowNum, p: &PlanRow) -> Result<(), XlsxError> {
@@ -140,6 +149,13 @@ impl Sheet<'_> {
             lit("отстаёт")
         );
         let cn = self.lay.col(Col::OnTrack);
-        write_formula(&mut self.ws, rr, cn, &f, Res::text(&forecast.status_label), &self.st.center)
+        write_formula(
+            &mut self.ws,
+            rr,
+            cn,
+            &f,
+            Res::text(&forecast.status_label),
+            &self.st.center,
+        )
     }
 }

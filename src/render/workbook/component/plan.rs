@@ -17,7 +17,8 @@ impl Sheet<'_> {
     pub(super) fn plan_table(&mut self, rows: &Rows, cells: &PartCells) -> Result<(), XlsxError> {
         let (r, c, st) = (self.r, self.c, self.st);
         let heading = format!("План на {} год и необходимые шаги", r.meta.year);
-        self.ws.write_string_with_format(rows.plan_header - 1, 0, heading, &st.heading)?;
+        self.ws
+            .write_string_with_format(rows.plan_header - 1, 0, heading, &st.heading)?;
         let headers: Vec<String> = self.lay.cols.iter().map(|col| self.header(*col)).collect();
         self.ws.set_row_height(rows.plan_header, 30)?;
         // The criteria table's points cells, by criterion id.
@@ -38,7 +39,15 @@ impl Sheet<'_> {
                 .write_string_with_format(rows.plan_first, 0, "Показатели не заданы методикой", &st.text)?;
         }
         let name = table_name("Plan", &c.id);
-        add_table(&mut self.ws, st, &name, rows.plan_header, rows.plan_last, &headers, true)
+        add_table(
+            &mut self.ws,
+            st,
+            &name,
+            rows.plan_header,
+            rows.plan_last,
+            &headers,
+            true,
+        )
     }
 
     fn header(&self, col: Col) -> String {
@@ -81,7 +90,7 @@ impl Sheet<'_> {
         match col {
             Col::Name => {
                 self.fit.put(ws, rr, cn, &p.name, &st.wrap)?;
-            },
+            }
             Col::Criterion => {
                 let short = self
                     .c
@@ -120,13 +129,13 @@ impl Sheet<'_> {
             Col::OnTrack => self.on_track_cell(rr, p)?,
             Col::Responsible => {
                 self.fit.put(ws, rr, cn, p.responsible.join(", "), &st.wrap)?;
-            },
+            }
             Col::Works => {
                 self.fit.put(ws, rr, cn, &p.works, &st.wrap)?;
-            },
+            }
             Col::Sources => {
                 self.fit.put(ws, rr, cn, p.sources.join(", "), &st.wrap)?;
-            },
+            }
         }
         Ok(())
     }
@@ -151,9 +160,14 @@ impl Sheet<'_> {
             .map(|p| cells.get(&p.code).map(|(r, c)| a1(*r, *c)))
             .collect();
         match (value, refs) {
-            (Some(v), Some(refs)) if !refs.is_empty() && parts.iter().all(|p| p.value.is_some()) => {
-                write_formula(&mut self.ws, row, col, &format!("={}", refs.join("+")), Res::int(v), &st.int)
-            }
+            (Some(v), Some(refs)) if !refs.is_empty() && parts.iter().all(|p| p.value.is_some()) => write_formula(
+                &mut self.ws,
+                row,
+                col,
+                &format!("={}", refs.join("+")),
+                Res::int(v),
+                &st.int,
+            ),
             (v, _) => write_int(&mut self.ws, row, col, v, &st.int, &st.center),
         }
     }
@@ -191,7 +205,14 @@ impl Sheet<'_> {
         match (cr, p.criterion.as_deref().and_then(|id| criterion_rows.get(id))) {
             (Some(cr), Some(crow)) => {
                 let f = format!("={}", a1(*crow, CRIT_POINTS));
-                write_formula(&mut self.ws, rr, cn, &f, criterion_points(cr.passed, cr.points), &st.points)
+                write_formula(
+                    &mut self.ws,
+                    rr,
+                    cn,
+                    &f,
+                    criterion_points(cr.passed, cr.points),
+                    &st.points,
+                )
             }
             _ => self.ws.write_string_with_format(rr, cn, DASH, &st.center).map(|_| ()),
         }
@@ -201,13 +222,15 @@ impl Sheet<'_> {
     fn scale_points_cell(&mut self, rr: RowNum, p: &PlanRow) -> Result<(), XlsxError> {
         let (st, cn) = (self.st, self.lay.col(Col::Points));
         if p.value.is_none() || p.base.is_none() {
-            return self.ws.write_string_with_format(rr, cn, NO_DATA, &st.center).map(|_| ());
+            return self
+                .ws
+                .write_string_with_format(rr, cn, NO_DATA, &st.center)
+                .map(|_| ());
         }
         let (v, b) = self.value_base(rr);
-        let f = p
-            .levels
-            .iter()
-            .fold("0".to_string(), |f, l| format!("IF({},{},{f})", meets(&v, &b, l), l.points));
+        let f = p.levels.iter().fold("0".to_string(), |f, l| {
+            format!("IF({},{},{f})", meets(&v, &b, l), l.points)
+        });
         let stored = if p.share_exact.is_none() {
             Res::text(NO_DATA)
         } else {
@@ -231,7 +254,9 @@ impl Sheet<'_> {
     /// No plan: met, or no minimum (—); no base (нет данных).
     fn no_plan(&mut self, rr: RowNum, cn: ColNum, p: &PlanRow) -> Result<(), XlsxError> {
         let text = if p.threshold.is_empty() { DASH } else { NO_DATA };
-        self.ws.write_string_with_format(rr, cn, text, &self.st.center).map(|_| ())
+        self.ws
+            .write_string_with_format(rr, cn, text, &self.st.center)
+            .map(|_| ())
     }
 
     fn target_cell(&mut self, rr: RowNum, p: &PlanRow) -> Result<(), XlsxError> {
@@ -251,6 +276,13 @@ impl Sheet<'_> {
         };
         let (v, _) = self.value_base(rr);
         let t = a1(rr, self.lay.col(Col::Target));
-        write_formula(&mut self.ws, rr, cn, &format!("=MAX(0,{t}-{v})"), Res::int(g), &self.st.int)
+        write_formula(
+            &mut self.ws,
+            rr,
+            cn,
+            &format!("=MAX(0,{t}-{v})"),
+            Res::int(g),
+            &self.st.int,
+        )
     }
 }
