@@ -27,6 +27,12 @@ pub mod exit {
     pub const BUSY: u8 = 6;
     /// The system refused a resource the tool needs (worker threads).
     pub const SYSTEM: u8 = 7;
+    /// `send`: some messages were not delivered (a recipient refused, the
+    /// connection lost); the others were, and the journal has them.
+    pub const MAIL_PARTIAL: u8 = 8;
+    /// `send`: the server could not be reached or refused the login or the
+    /// TLS connection; nothing was sent.
+    pub const MAIL_SERVER: u8 = 9;
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +51,8 @@ pub enum AppError {
         "период не указан ни в одной форме (строка «Период» над таблицей), ни в region.toml (period = \"2026-Q1\")"
     )]
     NoPeriod,
+    #[error("{}: в формах нет строки «Период» — период не записан (укажите период в формах)", .0.display())]
+    NoFolderPeriod(std::path::PathBuf),
     #[error("не указан период форм: задайте --period 2026-Q2 или period в region.toml")]
     NoFormPeriod,
     #[error("период «{0}» не распознан: ожидалось «2026-Q2», «2026-04» или «2026»")]
@@ -94,6 +102,7 @@ impl AppError {
             | AppError::Region(_)
             | AppError::Ingest(_)
             | AppError::NoPeriod
+            | AppError::NoFolderPeriod(_)
             | AppError::NoFormPeriod
             | AppError::UnknownPeriod(_)
             | AppError::NoFormCodes

@@ -86,7 +86,12 @@ pub struct BodyInfo {
     pub slug: String,
     pub name: String,
     pub full_name: String,
-    pub email: Option<String>,
+    /// The e-mail addresses of `[[bodies]]` (none for a body met only in
+    /// the plan).
+    pub emails: Vec<String>,
+    /// The letter's addressee (dative), where given.
+    pub head_position: Option<String>,
+    pub head_name: Option<String>,
 }
 
 /// The registry of bodies of one build.
@@ -109,7 +114,7 @@ impl Registry {
         names.extend(extra_names.iter().cloned());
         for n in names {
             if r.find(&n).is_none() {
-                r.add(&n, None, &n, None, &[]);
+                r.add(&n, None, &n, &[]);
             }
         }
         r
@@ -118,10 +123,15 @@ impl Registry {
     fn add_configured(&mut self, b: &Body) {
         let slug = b.slug.clone().filter(|s| is_safe_slug(s));
         let full = b.full_name.clone().unwrap_or_else(|| b.name.clone());
-        self.add(&b.name, slug, &full, b.email.clone(), &b.aliases);
+        self.add(&b.name, slug, &full, &b.aliases);
+        if let Some(last) = self.bodies.last_mut() {
+            last.emails = b.email.list();
+            last.head_position = b.head_position.clone();
+            last.head_name = b.head_name.clone();
+        }
     }
 
-    fn add(&mut self, name: &str, slug: Option<String>, full: &str, email: Option<String>, aliases: &[String]) {
+    fn add(&mut self, name: &str, slug: Option<String>, full: &str, aliases: &[String]) {
         let taken: BTreeSet<&str> = self.bodies.iter().map(|b| b.slug.as_str()).collect();
         let base = slug.unwrap_or_else(|| slugify(name));
         let mut slug = base.clone();
@@ -135,7 +145,9 @@ impl Registry {
             slug,
             name: name.to_string(),
             full_name: full.to_string(),
-            email,
+            emails: Vec::new(),
+            head_position: None,
+            head_name: None,
         });
         self.aliases.push((crate::names::key(name), idx));
         self.aliases.push((crate::names::key(full), idx));

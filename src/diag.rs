@@ -89,6 +89,10 @@ pub struct Diagnostic {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
     pub message: String,
+    /// The indicator code of the form's row it is about, where it is one
+    /// (for the collection status: whose form it is); not serialised.
+    #[serde(skip)]
+    pub code: Option<String>,
 }
 
 impl Diagnostic {
@@ -97,6 +101,7 @@ impl Diagnostic {
             severity: Severity::Error,
             location,
             message: message.into(),
+            code: None,
         }
     }
 
@@ -105,6 +110,7 @@ impl Diagnostic {
             severity: Severity::Warning,
             location,
             message: message.into(),
+            code: None,
         }
     }
 
@@ -128,7 +134,14 @@ impl fmt::Display for Diagnostic {
 pub fn io_reason(e: &std::io::Error) -> String {
     use std::io::ErrorKind as K;
     if let Some(inner) = e.get_ref() {
-        return inner.to_string();
+        let text = inner.to_string();
+        // Ours are Russian; another library's English text is not shown.
+        if text.chars().any(|c| matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё')) {
+            return text;
+        }
+        if text.contains("lookup") || text.contains("resolve") || text.contains("Name or service") {
+            return "имя сервера не найдено (DNS): проверьте адрес".into();
+        }
     }
     let text = match e.kind() {
         K::NotFound => "не найден (нет такого файла или папки)",
@@ -148,6 +161,12 @@ pub fn io_reason(e: &std::io::Error) -> String {
         K::Interrupted => "операция прервана",
         K::UnexpectedEof => "файл обрезан (неожиданный конец данных)",
         K::InvalidData => "недопустимые данные",
+        K::ConnectionRefused => "соединение отклонено: на этом адресе и порту сервер не принимает подключения",
+        K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe => "сервер разорвал соединение",
+        K::NotConnected => "соединение не установлено",
+        K::HostUnreachable => "сервер недоступен (нет маршрута до узла)",
+        K::NetworkUnreachable | K::NetworkDown => "сеть недоступна",
+        K::AddrNotAvailable | K::AddrInUse => "адрес недоступен на этом компьютере",
         _ => match e.raw_os_error() {
             Some(40) => "слишком много уровней символических ссылок (ссылки образуют цикл)",
             Some(code) => return format!("ошибка ввода-вывода (код системы {code})"),
@@ -195,6 +214,9 @@ mod tests {
         assert_eq!(io_reason(&Error::other("своё сообщение")), "своё сообщение");
         assert!(io_reason(&Error::from_raw_os_error(40)).contains("цикл"));
         assert!(!io_reason(&Error::from_raw_os_error(5)).is_ascii());
+        assert!(io_reason(&Error::from_raw_os_error(111)).contains("соединение отклонено"));
+        assert!(!io_reason(&Error::other("failed to lookup address information")).is_ascii());
+        assert!(!io_reason(&Error::other("some library text")).is_ascii());
     }
 
     #[test]

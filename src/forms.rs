@@ -520,7 +520,10 @@ pub fn blank_forms(src: &Sources, out: &Path, period: Option<&str>) -> Result<Ve
         if codes.is_empty() {
             continue;
         }
-        let spec = blank_form(&m, &region_name, body, &codes, &period, &values, date);
+        let mut spec = blank_form(&m, &region_name, body, &codes, &period, &values, date);
+        if let Some((y, mo, d)) = region.due_date() {
+            spec.instructions = instructions(&period, Some(&crate::fmt::date(y, mo, d)));
+        }
         let bytes = spec
             .to_xlsx()
             .map_err(|e| crate::render::RenderError::workbook(&form_file(&body.slug), e))?;

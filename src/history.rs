@@ -300,6 +300,17 @@ pub fn remove(dir: &Path, period: &Period) -> Result<bool, HistoryError> {
 }
 
 /// The current time as `2026-12-01T09:52:16Z` (for `recorded_at` only).
+/// Today's date (UTC).
+pub fn today_utc() -> (i32, u8, u8) {
+    let now = now_utc();
+    let part = |a: usize, b: usize| now.get(a..b).and_then(|s| s.parse::<i64>().ok()).unwrap_or(1);
+    (
+        i32::try_from(part(0, 4)).unwrap_or(2026),
+        u8::try_from(part(5, 7)).unwrap_or(1),
+        u8::try_from(part(8, 10)).unwrap_or(1),
+    )
+}
+
 pub fn now_utc() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -12,6 +12,8 @@
 //!   out/               deck.pdf, report.xlsx, rating.json, manifest.json,
 //!     bodies/<slug>/   report.pdf, report.xlsx, letter.txt
 //!     forms/<slug>.xlsx
+//!     mail/            <slug>.eml (drafts), outbox.json, sent.jsonl (journal)
+//!     reminders/       <slug>.eml, <slug>.txt, outbox.json (`remind`)
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -52,11 +54,35 @@ pub const RANKING_XLSX: &str = "ranking.xlsx";
 /// The federal ranking of `batch` (document).
 pub const RANKING_PDF: &str = "ranking.pdf";
 
+/// The e-mail drafts of a build and the journal of `send`: `mail/…`.
+pub const MAIL_DIR: &str = "mail";
+/// The reminders of `remind`: `reminders/…`.
+pub const REMINDERS_DIR: &str = "reminders";
+/// The list of the messages of a folder (`mail/`, `reminders/`).
+pub const OUTBOX_FILE: &str = "outbox.json";
+/// The journal of sent messages, `mail/sent.jsonl`.
+pub const JOURNAL_FILE: &str = "sent.jsonl";
+
+/// `mail/<slug>.eml`.
+pub fn mail_file(slug: &str) -> String {
+    format!("{MAIL_DIR}/{slug}.eml")
+}
+
+/// `mail/sent.jsonl`.
+pub fn journal_file() -> String {
+    format!("{MAIL_DIR}/{JOURNAL_FILE}")
+}
+
+/// Files of the output folder that outlive every build: a build copies
+/// them into the new folder before the swap (the journal of sent mail).
+pub const CARRIED: &[&str] = &["mail/sent.jsonl"];
+
 /// The entries of the output folder a build owns although it may not write
 /// them: `bodies/` of an earlier build is removed by `build --no-packs`, so
 /// that the folder never mixes packs of an older build with a newer deck.
-/// (`forms/` belongs to the `forms` command.)
-pub const BUILD_OWNED: &[&str] = &[BODIES_DIR];
+/// The same holds for `mail/` (drafts of packs no longer built). (`forms/`
+/// belongs to the `forms` command, `reminders/` to `remind`.)
+pub const BUILD_OWNED: &[&str] = &[BODIES_DIR, MAIL_DIR];
 
 /// `bodies/<slug>/<file>`.
 pub fn pack_file(slug: &str, file: &str) -> String {

@@ -10,12 +10,14 @@
 
 pub mod app;
 pub mod bodies;
+pub mod collection;
 pub mod diag;
 pub mod fmt;
 pub mod forms;
 pub mod history;
 pub mod ingest;
 pub mod layout;
+pub mod mail;
 pub mod methodology;
 pub mod names;
 pub mod num;

@@ -23,6 +23,18 @@ const BATCH_EXIT_CODES: &str = "Коды завершения: 0 — все ре
 (остальные записаны, рейтинг — по собранным); 2 — неверные аргументы; 3 — папка не читается или в ней нет регионов; \
 4 — не удалось записать рейтинг; 5 — ошибка шаблона рейтинга; 7 — система не дала запустить потоки обработки.";
 
+const STATUS_EXIT_CODES: &str = "Коды завершения: 0 — состояние показано (и при ошибках в формах: это сведения, \
+а не сбой); 2 — неверные аргументы; 3 — ошибка в методике, region.toml или папке исходных данных.";
+
+const SEND_EXIT_CODES: &str = "Коды завершения: 0 — все письма отправлены (или уже были отправлены); 2 — неверные аргументы; \
+3 — нет черновиков или файлы изменены после сборки; 4 — не удалось записать журнал отправки; 6 — папка занята сборкой; \
+8 — часть писем не отправлена (остальные отправлены и записаны в журнал); 9 — сервер недоступен или отклонил вход: ничего не отправлено.";
+
+/// `--today`: a date as in region.toml (`2026-04-15`, `15.04.2026`, «15 апреля 2026 г.»).
+fn parse_date(text: &str) -> Result<(i32, u8, u8), String> {
+    max_rating::region::parse_russian_date(text).ok_or_else(|| "ожидалась дата вида 2026-04-15".to_string())
+}
+
 #[derive(Parser)]
 #[command(
     name = "max-rating",
@@ -68,6 +80,64 @@ enum Command {
     Check {
         #[command(flatten)]
         input: InputArgs,
+    },
+    /// Показать, какие органы представили формы: получено, нет, с ошибками, срок
+    #[command(help_template = HELP, after_help = STATUS_EXIT_CODES, override_usage = "max-rating status [ПАРАМЕТРЫ]")]
+    Status {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Дата, на которую считать просрочку (по умолчанию сегодня): 2026-04-15
+        #[arg(long, value_name = "ДАТА", value_parser = parse_date)]
+        today: Option<(i32, u8, u8)>,
+    },
+    /// Записать напоминания органам, чьи формы не получены, неполны или с ошибками (с пустой формой)
+    #[command(help_template = HELP, after_help = EXIT_CODES, override_usage = "max-rating remind [ПАРАМЕТРЫ]")]
+    Remind {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Папка для результатов (по умолчанию out): напоминания — в <out>/reminders/
+        #[arg(long, value_name = "ПАПКА", default_value = "out", hide_default_value = true)]
+        out: PathBuf,
+        /// Папка шаблонов (reminder.hbs): заменяет встроенные по файлам
+        #[arg(long, value_name = "ПАПКА")]
+        templates: Option<PathBuf>,
+        /// Дата напоминания и расчёта просрочки (по умолчанию сегодня): 2026-04-15
+        #[arg(long, value_name = "ДАТА", value_parser = parse_date)]
+        today: Option<(i32, u8, u8)>,
+    },
+    /// Отправить по SMTP черновики писем последней сборки (или напоминания), каждое письмо один раз
+    #[command(help_template = HELP, after_help = SEND_EXIT_CODES, override_usage = "max-rating send --smtp СЕРВЕР[:ПОРТ] [ПАРАМЕТРЫ]")]
+    Send {
+        /// Папка результатов сборки (по умолчанию out)
+        #[arg(long, value_name = "ПАПКА", default_value = "out", hide_default_value = true)]
+        out: PathBuf,
+        /// Сервер SMTP: ИМЯ или ИМЯ:ПОРТ (порт по умолчанию: 587, с --tls tls — 465, с --tls none — 25)
+        #[arg(long, value_name = "СЕРВЕР")]
+        smtp: Option<String>,
+        /// Защита соединения: starttls (по умолчанию), tls или none (только для сервера в своей сети)
+        #[arg(
+            long,
+            value_name = "РЕЖИМ",
+            default_value = "starttls",
+            hide_default_value = true,
+            hide_possible_values = true
+        )]
+        tls: TlsMode,
+        /// Имя пользователя на сервере; пароль — только из переменной окружения MAX_RATING_SMTP_PASSWORD
+        #[arg(long, value_name = "ИМЯ")]
+        user: Option<String>,
+        /// Корневой сертификат (PEM) сервера с собственным удостоверяющим центром
+        #[arg(long = "ca-cert", value_name = "ФАЙЛ")]
+        ca_cert: Option<PathBuf>,
+        /// Только показать адреса, темы и вложения, ничего не отправляя
+        #[arg(long = "dry-run")]
+        dry_run: bool,
+        /// Отправить снова и уже отправленные письма
+        #[arg(long)]
+        force: bool,
+        /// Отправить напоминания (max-rating remind) вместо писем с пакетами
+        #[arg(long)]
+        reminders: bool,
     },
     /// Рассчитать рейтинг и записать презентацию, книгу XLSX, пакеты органов и rating.json
     #[command(help_template = HELP, after_help = EXIT_CODES, override_usage = "max-rating build [ПАРАМЕТРЫ]")]
@@ -216,6 +286,13 @@ struct RenderArgs {
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, PartialEq, Eq)]
+enum TlsMode {
+    Starttls,
+    Tls,
+    None,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, PartialEq, Eq)]
 enum PdfStandard {
     /// PDF/A-2b (ГОСТ Р ИСО 19005-2)
     #[value(name = "a-2b")]
@@ -229,6 +306,36 @@ fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Check { input } => commands::check::run(&input.sources_without_history()),
+        Command::Status { input, today } => commands::status::run(&input.sources_without_history(), today),
+        Command::Remind {
+            input,
+            out,
+            templates,
+            today,
+        } => commands::remind::run(&input.sources_without_history(), &out, templates.as_deref(), today),
+        Command::Send {
+            out,
+            smtp,
+            tls,
+            user,
+            ca_cert,
+            dry_run,
+            force,
+            reminders,
+        } => commands::send::run(&commands::send::Request {
+            out,
+            smtp,
+            security: match tls {
+                TlsMode::Starttls => max_rating::mail::smtp::Security::StartTls,
+                TlsMode::Tls => max_rating::mail::smtp::Security::Tls,
+                TlsMode::None => max_rating::mail::smtp::Security::None,
+            },
+            user,
+            ca_cert,
+            dry_run,
+            force,
+            reminders,
+        }),
         Command::Build {
             input,
             out,

@@ -71,11 +71,7 @@ pub fn record(sources: &Sources, folders: &[PathBuf]) -> u8 {
             }
         };
         if loaded.inputs.period.is_none() {
-            eprintln!(
-                "ошибка: {}: в формах нет строки «Период» — период не записан (укажите период в формах)",
-                folder.display()
-            );
-            code = code.max(exit::CONFIG);
+            code = code.max(super::fail(&max_rating::app::AppError::NoFolderPeriod(folder.clone())));
             continue;
         }
         let (errors, _) = super::print_diagnostics(&loaded.diagnostics());

@@ -7,6 +7,9 @@ pub mod check;
 pub mod forms;
 pub mod history;
 pub mod init;
+pub mod remind;
+pub mod send;
+pub mod status;
 pub mod watch;
 
 use max_rating::app::AppError;

@@ -27,6 +27,7 @@ pub fn collect(submissions: &[Submission], methodology: &Methodology) -> Inputs 
             body: s.meta.body.as_ref().map(|b| b.0.clone()),
             period: s.meta.period.as_ref().map(|p| p.0.code()),
             date: s.meta.date.clone(),
+            date_ymd: s.meta.date_ymd,
             author: s.meta.author.clone(),
             rows: s.rows.len(),
         });
@@ -38,9 +39,14 @@ pub fn collect(submissions: &[Submission], methodology: &Methodology) -> Inputs 
                 unknown.push(row);
                 continue;
             };
+            let first = diags.len();
+            let code_text = code.code.clone();
             look_alike_warning(row, &code, &mut diags);
             if let Some(value) = super::accept::accept(row, &code.code, methodology, &mut diags) {
                 record(s, row, code.code, value, &mut out, &mut diags);
+            }
+            for d in &mut diags[first..] {
+                d.code = Some(code_text.clone());
             }
         }
         unknown_codes(&unknown, methodology, &mut out.diagnostics);

@@ -48,7 +48,12 @@ pub struct SubmissionInfo {
     pub sheet: String,
     pub body: Option<String>,
     pub period: Option<String>,
+    /// «Дата» as written.
     pub date: Option<String>,
+    /// «Дата» understood as a date (a date cell, `05.04.2026`,
+    /// `2026-04-05`, «5 апреля 2026 г.»).
+    #[serde(skip)]
+    pub date_ymd: Option<(i32, u8, u8)>,
     pub author: Option<String>,
     pub rows: usize,
 }

@@ -38,6 +38,8 @@ pub struct Meta {
     /// The period, its cell, and how a date written there was understood.
     pub period: Option<(Period, Location, Option<String>)>,
     pub date: Option<String>,
+    /// «Дата» understood as a date.
+    pub date_ymd: Option<(i32, u8, u8)>,
     pub author: Option<String>,
 }
 
@@ -710,7 +712,13 @@ impl SheetReader<'_> {
             Some("region") => meta.region = Some((value, at)),
             Some("body") => meta.body = Some((value, at)),
             Some("period") => meta.period = Some(period_cell(value_cell, &value, at)?),
-            Some("date") => meta.date = Some(value),
+            Some("date") => {
+                meta.date_ymd = match value_cell {
+                    Data::DateTime(dt) => super::period::excel_serial_to_ymd(dt.as_f64()),
+                    _ => crate::region::parse_russian_date(&value),
+                };
+                meta.date = Some(value);
+            }
             Some("author") => meta.author = Some(value),
             _ => {}
         }

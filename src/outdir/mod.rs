@@ -10,7 +10,7 @@ use std::path::Path;
 pub use lock::{LOCK_FILE, OutLock};
 
 use crate::app::AppError;
-use crate::layout::BUILD_OWNED;
+use crate::layout::{BUILD_OWNED, CARRIED};
 use crate::render::OutputFile;
 
 /// Writes the files into `out` atomically: all of them are first written to
@@ -27,9 +27,27 @@ pub fn write_outputs(out: &Path, files: &[OutputFile]) -> Result<(), AppError> {
 }
 
 /// [`write_outputs`] for a build: also retires the [`BUILD_OWNED`] entries
-/// this build did not write, in the same atomic swap.
+/// this build did not write, in the same atomic swap, and keeps the
+/// [`CARRIED`] files (the journal of sent mail) in the new folder.
 pub fn write_build_outputs(out: &Path, files: &[OutputFile]) -> Result<(), AppError> {
-    write_outputs_with(out, files, BUILD_OWNED, &mut |_| Ok(()))
+    let _lock = if OutLock::is_held(out) {
+        None
+    } else {
+        Some(OutLock::acquire(out)?)
+    };
+    let mut carried: Vec<OutputFile> = Vec::new();
+    for path in CARRIED {
+        let from = out.join(path);
+        if !files.iter().any(|f| f.path == *path) && std::fs::symlink_metadata(&from).is_ok_and(|m| m.is_file()) {
+            let bytes = std::fs::read(&from).map_err(io_error(&from))?;
+            carried.push(OutputFile::new(*path, bytes));
+        }
+    }
+    if carried.is_empty() {
+        return write_outputs_with(out, files, BUILD_OWNED, &mut |_| Ok(()));
+    }
+    let all: Vec<OutputFile> = files.iter().cloned().chain(carried).collect();
+    write_outputs_with(out, &all, BUILD_OWNED, &mut |_| Ok(()))
 }
 
 /// [`write_outputs`] with a hook called before each top-level entry is moved

@@ -9,6 +9,7 @@
 //! ```
 
 pub mod batch;
+pub mod remind;
 
 use std::path::{Path, PathBuf};
 
@@ -172,10 +173,10 @@ pub fn load_with(src: &Sources, submissions: Option<&Path>) -> Result<Loaded, Ap
     let Some(period) = period else {
         // A form that could not be read may be the one with the period:
         // its errors are the message, not the missing period.
-        return if loaded.inputs.has_errors() {
-            Ok(loaded)
-        } else {
-            Err(AppError::NoPeriod)
+        return match submissions {
+            _ if loaded.inputs.has_errors() => Ok(loaded),
+            Some(dir) => Err(AppError::NoFolderPeriod(dir.to_path_buf())),
+            None => Err(AppError::NoPeriod),
         };
     };
     let rating = crate::rating::compute(&loaded.methodology, &loaded.inputs, period, &loaded.region.years);

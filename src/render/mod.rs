@@ -6,6 +6,7 @@
 //! - [`deck`] — `deck.pdf`, the working-group deck (Typst);
 //! - [`workbook`] — `report.xlsx` with live formulas;
 //! - [`packs`] — `bodies/<slug>/`: report.pdf, report.xlsx, letter.txt;
+//! - [`mail`] — `mail/`: the e-mail drafts of the packs and their outbox;
 //! - [`manifest`] — `manifest.json`;
 //! - [`ranking`] — the federal ranking of `batch` (xlsx and pdf);
 //! - [`console`] — the summary table printed by `check` and `build`;
@@ -14,9 +15,11 @@
 
 pub mod console;
 pub mod deck;
+pub mod mail;
 pub mod manifest;
 pub mod packs;
 pub mod ranking;
+pub mod reminders;
 pub mod template_set;
 pub mod typst;
 pub mod wording;
@@ -124,6 +127,7 @@ impl From<typst::TypstError> for RenderError {
 pub struct Pdf {
     pub pdf: Vec<u8>,
     pub warnings: Vec<Diagnostic>,
+    pub pages: usize,
 }
 
 /// The file Typst templates read their data from.
@@ -144,6 +148,7 @@ pub fn compile_pdf(
     Ok(Pdf {
         pdf: compiled.pdf,
         warnings: compiled.warnings.iter().map(|w| w.to_diagnostic()).collect(),
+        pages: compiled.pages,
     })
 }
 
@@ -195,6 +200,9 @@ pub fn render_all(
         let packs = packs::render(report, set, fonts, flags.pdfa)?;
         out.warn(packs.warnings);
         out.files.extend(packs.files);
+        let drafts = mail::drafts(report, &out.files)?;
+        out.warn(drafts.warnings);
+        out.files.extend(drafts.files);
     }
     out.files.push(manifest::manifest(&out.files)?);
     Ok(out)

@@ -66,6 +66,12 @@ pub struct PackContext<'a> {
     pub title: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub due_line: String,
+    /// The letter's заголовок к тексту.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub subject: String,
+    /// The pages of the pack's PDF (for the letter's list of attachments;
+    /// 0 inside the PDF itself, which counts its own pages).
+    pub pdf_pages: usize,
 }
 
 fn pack_rows<'a>(rows: impl Iterator<Item = &'a BodyRow>) -> Vec<PackRow<'a>> {
@@ -108,6 +114,8 @@ impl<'a> PackContext<'a> {
             summary_line: String::new(),
             title: String::new(),
             due_line: String::new(),
+            subject: String::new(),
+            pdf_pages: 0,
         };
         let hctx = handlebars::Context::wraps(&ctx).map_err(|e| TextError::new(e.to_string()))?;
         let text = |key: &str| set.texts.render_context(key, &hctx);
@@ -123,6 +131,7 @@ impl<'a> PackContext<'a> {
         ctx.summary_line = summary_line;
         ctx.title = title;
         ctx.due_line = due_line;
+        ctx.subject = text("pack_subject")?;
         Ok(ctx)
     }
 }
@@ -165,9 +174,10 @@ fn pack_files(
     fonts: &Fonts,
     pdfa: bool,
 ) -> Result<Rendered, RenderError> {
-    let ctx = PackContext::new(report, body, set).map_err(|e| set.text_error(e))?;
+    let mut ctx = PackContext::new(report, body, set).map_err(|e| set.text_error(e))?;
     let part = report.for_body(body);
     let pdf = pack_pdf(report, &part, &ctx, set, fonts, pdfa)?;
+    ctx.pdf_pages = pdf.pages;
     let xlsx_path = pack_file(&body.slug, PACK_XLSX);
     let xlsx = super::workbook::render_part(&part, report, body).map_err(|e| RenderError::workbook(&xlsx_path, e))?;
     let letter = set.letter.render(&ctx).map_err(|e| set.text_error(e))?;

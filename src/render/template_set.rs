@@ -22,9 +22,12 @@ use crate::layout::{SLIDES_DIR, template_dirs};
 pub const TEXTS: &str = "texts.hbs";
 /// The letter template.
 pub const LETTER: &str = "letter.hbs";
+/// The reminder template of `remind`.
+pub const REMINDER: &str = "reminder.hbs";
 
 const EMBEDDED_TEXTS: &str = include_str!("../../templates/texts.hbs");
 const EMBEDDED_LETTER: &str = include_str!("../../templates/letter.hbs");
+const EMBEDDED_REMINDER: &str = include_str!("../../templates/reminder.hbs");
 
 /// The built-in templates (virtual path, bytes): what `--templates` and
 /// the user's template folders override file by file, and what `init`
@@ -41,6 +44,8 @@ pub const TEMPLATE_FILES: &[(&str, &[u8])] = &[
     // The bodies' packs (out/bodies/<slug>/): report.pdf and letter.txt.
     ("pack.typ", include_bytes!("../../templates/pack.typ")),
     ("letter.hbs", EMBEDDED_LETTER.as_bytes()),
+    // The reminders of `remind` (out/reminders/<slug>.txt and .eml).
+    ("reminder.hbs", EMBEDDED_REMINDER.as_bytes()),
 ];
 
 /// Everything the renderers read besides the report.
@@ -56,6 +61,8 @@ pub struct TemplateSet {
     pub texts: TextSet,
     /// `letter.hbs`: the user's, else the built-in one.
     pub letter: Letter,
+    /// `reminder.hbs`: the user's, else the built-in one.
+    pub reminder: Letter,
 }
 
 impl TemplateSet {
@@ -111,6 +118,7 @@ impl TemplateSet {
                 builtin: builtin_texts()?,
             },
             letter: Letter::parse(LETTER, EMBEDDED_LETTER).map_err(RenderError::from_text)?,
+            reminder: Letter::parse(REMINDER, EMBEDDED_REMINDER).map_err(RenderError::from_text)?,
             templates,
             user_files,
             slides,
@@ -122,6 +130,9 @@ impl TemplateSet {
             .map_err(|e| set.text_error(e))?;
         if let Some(src) = set.user_source(LETTER, EMBEDDED_LETTER)? {
             set.letter = Letter::parse(LETTER, src).map_err(|e| set.text_error(e))?;
+        }
+        if let Some(src) = set.user_source(REMINDER, EMBEDDED_REMINDER)? {
+            set.reminder = Letter::parse(REMINDER, src).map_err(|e| set.text_error(e))?;
         }
         Ok(set)
     }

@@ -58,7 +58,25 @@ pub struct BodyView {
     pub slug: String,
     pub name: String,
     pub full_name: String,
+    /// The addresses of its e-mail draft (none: no draft).
+    pub emails: Vec<String>,
+    /// The addresses as one text, «a@x.example, b@x.example»; none without.
     pub email: Option<String>,
+    /// The covering letter's addressee (dative), where given.
+    pub head_position: Option<String>,
+    pub head_name: Option<String>,
+    /// The covering letter's registration number (`[sender] registration`
+    /// with `{n}` its number in the mailing); empty: a blank to fill in.
+    pub letter_number: String,
+    /// The letter's date as the requisite shows it, `16.04.2026`; empty
+    /// (a blank to fill in) without a registration number.
+    pub letter_date: String,
+    /// The names of its pack's files as a recipient gets them, with their
+    /// ASCII fallbacks.
+    pub pdf_name: String,
+    pub pdf_ascii_name: String,
+    pub xlsx_name: String,
+    pub xlsx_ascii_name: String,
     /// Its rows in the order of the plan.
     pub rows: Vec<BodyRow>,
     /// Some row has a gap > 0.
@@ -166,7 +184,16 @@ pub fn bodies_view(region: &Region, components: &[ComponentView], year: i32) -> 
                 slug: b.slug.clone(),
                 name: b.name.clone(),
                 full_name: b.full_name.clone(),
-                email: b.email.clone(),
+                email: (!b.emails.is_empty()).then(|| b.emails.join(", ")),
+                emails: b.emails.clone(),
+                letter_number: String::new(),
+                letter_date: String::new(),
+                pdf_name: String::new(),
+                pdf_ascii_name: String::new(),
+                xlsx_name: String::new(),
+                xlsx_ascii_name: String::new(),
+                head_position: b.head_position.clone(),
+                head_name: b.head_name.clone(),
                 due: due_count > 0,
                 due_count,
                 no_data_count: rows.iter().filter(|r| r.no_data).count(),
@@ -184,4 +211,24 @@ fn due_text(due: usize, year: i32) -> String {
         "{due} {} с отставанием от плана {year} года",
         crate::fmt::plural(due as u64, "показатель", "показателя", "показателей")
     )
+}
+
+/// Numbers the covering letters (`[sender] registration`, `{n}` the body's
+/// place in the list) and names the files each body receives:
+/// «Рейтинг МАХ, 1 квартал 2026 г. — Минздрав.pdf» and
+/// `max-rating-2026-Q1-minzdrav.pdf`.
+pub fn name_letters(bodies: &mut [BodyView], meta: &super::Meta, period: &crate::ingest::Period) {
+    let (y, m, d) = meta.document_date;
+    for (i, b) in bodies.iter_mut().enumerate() {
+        if let Some(pattern) = &meta.sender.registration {
+            b.letter_number = pattern.replace("{n}", &(i + 1).to_string());
+            b.letter_date = format!("{d:02}.{m:02}.{y}");
+        }
+        let stem = crate::mail::file_name(&format!("Рейтинг МАХ, {} — {}", period.label(), b.name));
+        let ascii = format!("max-rating-{}-{}", period.code(), b.slug);
+        b.pdf_name = format!("{stem}.pdf");
+        b.xlsx_name = format!("{stem}.xlsx");
+        b.pdf_ascii_name = format!("{ascii}.pdf");
+        b.xlsx_ascii_name = format!("{ascii}.xlsx");
+    }
 }

@@ -32,6 +32,55 @@ pub struct RatingJson {
     pub diagnostics: Vec<DiagnosticJson>,
     /// The recorded periods and this one, oldest first.
     pub history: Vec<HistoryJson>,
+    /// Who has sent its form.
+    pub collection: CollectionJson,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CollectionJson {
+    /// `[collection] due`: `2026-04-10`.
+    pub due: Option<String>,
+    pub received: usize,
+    pub owing: usize,
+    pub late: usize,
+    /// «формы получены от 6 из 8 органов; без данных: К2 (Минздрав)».
+    pub summary: String,
+    /// Components without data: `{ component, bodies }`.
+    pub no_data: Vec<NoDataJson>,
+    pub bodies: Vec<CollectionBodyJson>,
+    /// Files with errors that are no body's form.
+    pub unattributed: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NoDataJson {
+    pub component: String,
+    pub bodies: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CollectionBodyJson {
+    pub slug: String,
+    pub name: String,
+    /// `received` | `partial` | `no_form` | `errors`.
+    pub status: String,
+    pub status_label: String,
+    pub files: Vec<FormJson>,
+    pub owed: Vec<String>,
+    pub received: Vec<String>,
+    pub missing: Vec<String>,
+    pub errors: Vec<String>,
+    /// The first error with its place; null when none.
+    pub first_error: Option<String>,
+    pub late: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FormJson {
+    pub file: String,
+    /// «Дата» as written.
+    pub date: Option<String>,
+    pub late: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -199,7 +248,52 @@ impl RatingJson {
                     points: h.points.clone(),
                 })
                 .collect(),
+            collection: collection(&r.collection),
         }
+    }
+}
+
+fn collection(c: &super::collection::CollectionView) -> CollectionJson {
+    CollectionJson {
+        due: c.due.clone(),
+        received: c.received_count,
+        owing: c.owing_count,
+        late: c.late_count,
+        summary: c.summary.clone(),
+        no_data: c
+            .no_data
+            .iter()
+            .map(|n| NoDataJson {
+                component: n.component.clone(),
+                bodies: n.bodies.clone(),
+            })
+            .collect(),
+        bodies: c
+            .rows
+            .iter()
+            .map(|b| CollectionBodyJson {
+                slug: b.slug.clone(),
+                name: b.name.clone(),
+                status: name_of(&b.status),
+                status_label: b.status_label.clone(),
+                files: b
+                    .forms
+                    .iter()
+                    .map(|f| FormJson {
+                        file: f.file.clone(),
+                        date: f.date.clone(),
+                        late: f.late,
+                    })
+                    .collect(),
+                owed: b.owed.clone(),
+                received: b.received.clone(),
+                missing: b.missing.clone(),
+                errors: b.errors.clone(),
+                first_error: (!b.first_error.is_empty()).then(|| b.first_error.clone()),
+                late: b.late,
+            })
+            .collect(),
+        unattributed: c.unattributed.clone(),
     }
 }
 

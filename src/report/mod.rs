@@ -8,6 +8,7 @@
 //! - [`json`] — `rating.json`, a typed schema over the report.
 
 pub mod bodies;
+pub mod collection;
 pub mod component;
 pub mod dynamics;
 pub mod json;
@@ -50,6 +51,10 @@ pub struct Meta {
     /// Every threshold of the methodology, for the `percent` helper of the
     /// texts: a share it shows stays on its side of each.
     pub thresholds: Vec<ThresholdView>,
+    /// The covering letter's requisites (`[sender]`).
+    pub sender: crate::region::mail::Sender,
+    /// The e-mail sender (`[mail]`).
+    pub mail: crate::region::mail::Mail,
 }
 
 /// A threshold as an exact fraction of 1 and its kind (≥ or >).
@@ -157,6 +162,8 @@ pub struct Report {
     pub dynamics: Vec<dynamics::Series>,
     /// Every plan row's value and base over `history`.
     pub measure_history: Vec<dynamics::MeasureSeries>,
+    /// Who has sent its form (the bodies with `codes` in region.toml).
+    pub collection: collection::CollectionView,
 }
 
 /// What the report is built from.
@@ -209,7 +216,8 @@ impl Report {
                 r.progress = dynamics::progress(r, &src.rating.period, src.history, deadline);
             }
         }
-        let bodies = bodies::bodies_view(src.region, &components, meta.year);
+        let mut bodies = bodies::bodies_view(src.region, &components, meta.year);
+        bodies::name_letters(&mut bodies, &meta, &src.rating.period);
         let ranking = src
             .regions
             .map(|t| Ranking::from_table(t, &meta.region))
@@ -232,7 +240,14 @@ impl Report {
         } else {
             Vec::new()
         };
+        let registry = crate::bodies::Registry::new(src.region, &[]);
+        let collection = collection::CollectionView::new(
+            &crate::collection::Collection::new(src.region, &registry, src.inputs),
+            Some(src.rating),
+            &|code| indicator_name(src.methodology, code),
+        );
         Report {
+            collection,
             measure_history: dynamics::measure_series(src.history, &components),
             history,
             dynamics,
@@ -308,6 +323,16 @@ impl Report {
             diagnostics,
             bodies: vec![body.clone()],
             ranking: None,
+            collection: collection::CollectionView {
+                rows: self
+                    .collection
+                    .rows
+                    .iter()
+                    .filter(|r| r.slug == body.slug)
+                    .cloned()
+                    .collect(),
+                ..self.collection.clone()
+            },
             history: self.history.clone(),
             dynamics: Vec::new(),
             measure_history: self
@@ -384,6 +409,8 @@ fn meta(src: &ReportInputs<'_>) -> Meta {
         deadline: crate::fmt::date(year, 12, 31),
         secretary: region.meeting.secretary.clone().unwrap_or_default(),
         thresholds: thresholds(src.methodology),
+        sender: region.sender.clone(),
+        mail: region.mail.clone(),
     }
 }
 
@@ -466,6 +493,14 @@ fn results(region: &Region, year: i32) -> Option<ResultsView> {
             })
             .collect(),
     })
+}
+
+/// The name of the indicator of `code` (the code itself when the
+/// methodology does not know it).
+pub fn indicator_name(m: &Methodology, code: &str) -> String {
+    m.indicator(code)
+        .map(|d| d.name.clone())
+        .unwrap_or_else(|| code.to_string())
 }
 
 fn sources(m: &Methodology, inputs: &Inputs) -> Vec<SourceRow> {

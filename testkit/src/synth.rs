@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use max_rating::forms::{Cell, SpecRow, SubmissionSpec};
+use max_rating::region::mail::{Addresses, Mail};
 use max_rating::region::{Body, Meeting, Names, Region, Step};
 
 /// A small deterministic generator (xorshift64*): no `rand` needed.
@@ -313,7 +314,12 @@ fn step(key: &str, responsible: &str, works: Option<&str>) -> Step {
 /// The plan of a synthetic region (`region.toml`).
 pub fn region_plan(r: &SynthRegion) -> Region {
     let defs = bodies(&r.genitive);
+    let domain = max_rating::bodies::slugify(&r.name);
     Region {
+        mail: Mail {
+            from: Some(format!("Секретариат рабочей группы <secretariat@{domain}.example>")),
+            reply_to: None,
+        },
         region: Some(r.name.clone()),
         region_genitive: Some(r.genitive.clone()),
         period: Some("2026-Q1".into()),
@@ -327,7 +333,9 @@ pub fn region_plan(r: &SynthRegion) -> Region {
                 name: b.name.into(),
                 slug: Some(b.slug.into()),
                 full_name: Some(b.full.clone()),
-                email: None,
+                email: Addresses::One(format!("{}@{domain}.example", b.slug)),
+                head_position: None,
+                head_name: None,
                 aliases: Vec::new(),
                 codes: Some(b.codes.iter().map(|c| c.to_string()).collect()),
             })

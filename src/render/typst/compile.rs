@@ -36,6 +36,8 @@ pub struct Compiled {
     pub pdf: Vec<u8>,
     /// Warnings (e.g. an unknown font family); never fatal.
     pub warnings: Vec<TemplateDiagnostic>,
+    /// The number of pages.
+    pub pages: usize,
 }
 
 /// Compiles `main` (a path among `templates` or `data`) to PDF.
@@ -129,7 +131,11 @@ fn compile_inner(
     };
     let pdf = typst_pdf::pdf(&document, &options)
         .map_err(|errors| TypstError::Export(Diagnostics(errors.iter().map(|d| convert(&world, d)).collect())))?;
-    Ok(Compiled { pdf, warnings })
+    Ok(Compiled {
+        pdf,
+        warnings,
+        pages: document.pages().len(),
+    })
 }
 
 #[cfg(test)]

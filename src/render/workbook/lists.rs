@@ -7,9 +7,15 @@ use super::styles::Styles;
 use crate::report::Report;
 
 /// Header row of the list sheets (after the title, subtitle and a blank).
-const LIST_HEADER: RowNum = 3;
+pub(super) const LIST_HEADER: RowNum = 3;
 
-fn list_sheet(name: &str, widths: &[f64], st: &Styles, r: &Report, title: &str) -> Result<(Worksheet, Fit), XlsxError> {
+pub(super) fn list_sheet(
+    name: &str,
+    widths: &[f64],
+    st: &Styles,
+    r: &Report,
+    title: &str,
+) -> Result<(Worksheet, Fit), XlsxError> {
     let mut ws = Worksheet::new();
     ws.set_name(name)?;
     for (i, w) in widths.iter().enumerate() {

@@ -4,8 +4,8 @@
 //! Sheets: «Сводка» (region, period, the total with its zone, the year
 //! targets, the components and a chart), one sheet per component named by
 //! its label («К1» …), «Итоги <год>» (last year's measures), «Источники»
-//! (every value read, with its file, sheet and cell) and «Замечания» (the
-//! diagnostics).
+//! (every value read, with its file, sheet and cell), «Сбор форм» (who has
+//! sent its form; the region's book only) and «Замечания» (the diagnostics).
 //!
 //! Every figure comes from the view model ([`Report`]); nothing is scored
 //! here. Where an auditor wants to see the arithmetic, the cell holds a live
@@ -23,6 +23,7 @@
 //! byte-identical bytes.
 
 mod chart_cache;
+mod collection;
 mod component;
 mod dynamics;
 mod formula;
@@ -110,6 +111,11 @@ fn render_scoped(report: &Report, scope: Option<Scope<'_>>) -> Result<Vec<u8>, X
     }
     wb.push_worksheet(dynamics);
     if let Some(ws) = lists::results_sheet(report, &st)? {
+        wb.push_worksheet(ws);
+    }
+    if scope.is_none()
+        && let Some(ws) = collection::collection_sheet(report, &st)?
+    {
         wb.push_worksheet(ws);
     }
     wb.push_worksheet(lists::sources_sheet(report, &st)?);

@@ -1,6 +1,9 @@
 //! The region's plan: `inputs/region.toml` (optional). Names the region and
 //! the meeting, may override the year targets, assigns responsible bodies
-//! and required works to indicators, and lists last year's measures.
+//! and required works to indicators, lists last year's measures, and says
+//! when the forms are due and who sends the letters ([`mail`]).
+
+pub mod mail;
 
 use std::path::Path;
 
@@ -67,8 +70,16 @@ pub struct Body {
     pub slug: Option<String>,
     #[serde(default)]
     pub full_name: Option<String>,
+    /// One address or a list: the pack's e-mail draft goes to them.
     #[serde(default)]
-    pub email: Option<String>,
+    pub email: mail::Addresses,
+    /// The addressee of the covering letter, in the dative as the letter
+    /// shows it: «Министру здравоохранения Забайкальского края».
+    #[serde(default)]
+    pub head_position: Option<String>,
+    /// «И. О. Фамилии» (dative).
+    #[serde(default)]
+    pub head_name: Option<String>,
     /// Other spellings that mean this body.
     #[serde(default)]
     pub aliases: Vec<String>,
@@ -190,6 +201,12 @@ pub struct Region {
     pub steps: Vec<Step>,
     #[serde(default)]
     pub results: Results,
+    #[serde(default)]
+    pub collection: mail::Collection,
+    #[serde(default)]
+    pub mail: mail::Mail,
+    #[serde(default)]
+    pub sender: mail::Sender,
 }
 
 impl Region {
@@ -236,6 +253,20 @@ impl Region {
                 });
             }
         }
+        if let Some(d) = &r.collection.due
+            && d.date().is_none()
+        {
+            return Err(RegionError::Invalid {
+                path: origin.to_string(),
+                message: "[collection] due: ожидалась дата вида 2026-04-10 или «10 апреля 2026 г.»".into(),
+            });
+        }
+        if let Some(message) = mail::check_addresses(&r) {
+            return Err(RegionError::Invalid {
+                path: origin.to_string(),
+                message,
+            });
+        }
         if let Some(d) = &r.meeting.date
             && d.date.is_none()
         {
@@ -251,6 +282,11 @@ impl Region {
     pub fn meeting_date(&self) -> Option<(i32, u8, u8)> {
         let d = self.meeting.date.as_ref()?.date?;
         Some((i32::from(d.year), d.month, d.day))
+    }
+
+    /// The due date of the forms (year, month, day).
+    pub fn due_date(&self) -> Option<(i32, u8, u8)> {
+        self.collection.due.as_ref()?.date()
     }
 
     /// The steps for a measure id or a code.
