@@ -206,15 +206,15 @@ fn body_status(
     // Errors of its rows, and errors of its files that are about no row.
     let errors_of = |d: &&Diagnostic| {
         d.is_error()
-            && match &d.code {
-                Some(c) => owed.contains(c),
+            && match d.code.as_deref() {
+                Some(c) => owed.iter().any(|o| o == c),
                 None => d.location.as_ref().is_some_and(|l| file_names.contains(&l.file)),
             }
     };
     let own_errors: Vec<&Diagnostic> = inputs.diagnostics.iter().filter(errors_of).collect();
     let errors: Vec<String> = owed
         .iter()
-        .filter(|c| own_errors.iter().any(|d| d.code.as_ref() == Some(*c)))
+        .filter(|c| own_errors.iter().any(|d| d.code.as_deref() == Some(c.as_str())))
         .cloned()
         .collect();
     let received: Vec<String> = owed
@@ -239,7 +239,7 @@ fn body_status(
     let warnings = inputs
         .diagnostics
         .iter()
-        .filter(|d| !d.is_error() && d.code.as_ref().is_some_and(|c| owed.contains(c)));
+        .filter(|d| !d.is_error() && d.code.as_deref().is_some_and(|c| owed.iter().any(|o| o == c)));
     let problems: Vec<Diagnostic> = own_errors.iter().copied().chain(warnings).cloned().collect();
     BodyCollection {
         problems,

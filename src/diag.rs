@@ -92,7 +92,7 @@ pub struct Diagnostic {
     /// The indicator code of the form's row it is about, where it is one
     /// (for the collection status: whose form it is); not serialised.
     #[serde(skip)]
-    pub code: Option<String>,
+    pub code: Option<Box<str>>,
 }
 
 impl Diagnostic {
@@ -157,7 +157,7 @@ pub fn io_reason(e: &std::io::Error) -> String {
         K::InvalidFilename => "недопустимое имя файла",
         K::ResourceBusy => "файл или папка заняты другим процессом",
         K::CrossesDevices => "перенос между разными дисками невозможен",
-        K::TimedOut => "превышено время ожидания",
+        K::TimedOut | K::WouldBlock => "превышено время ожидания",
         K::Interrupted => "операция прервана",
         K::UnexpectedEof => "файл обрезан (неожиданный конец данных)",
         K::InvalidData => "недопустимые данные",

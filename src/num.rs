@@ -111,7 +111,7 @@ impl Ratio {
         let scale = 10u128.pow(digits);
         let n = self.num * 100 * scale;
         let q = n / self.den;
-        (q, if n % self.den == 0 { q } else { q + 1 }, scale)
+        (q, if n.is_multiple_of(self.den) { q } else { q + 1 }, scale)
     }
 }
 

@@ -166,6 +166,10 @@ fn send(req: &Request, messages: &[Prepared], journal: &mut Journal, out: &Path)
         journal_path.display()
     );
     if let Some(e) = &outcome.stopped {
+        if outcome.sent == 0 {
+            eprintln!("ошибка: {e}; ничего не отправлено");
+            return exit::MAIL_SERVER;
+        }
         eprintln!("ошибка: {e}; отправка остановлена — повторите send: отправленные письма не повторятся");
         return exit::MAIL_PARTIAL;
     }

@@ -46,7 +46,7 @@ pub fn collect(submissions: &[Submission], methodology: &Methodology) -> Inputs 
                 record(s, row, code.code, value, &mut out, &mut diags);
             }
             for d in &mut diags[first..] {
-                d.code = Some(code_text.clone());
+                d.code = Some(code_text.as_str().into());
             }
         }
         unknown_codes(&unknown, methodology, &mut out.diagnostics);

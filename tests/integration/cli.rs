@@ -14,7 +14,7 @@ use crate::common::{bin, inputs, inputs_copy};
 
 /// Минтранс's form with `#DIV/0!` (a formula error) as the value of
 /// `k4.orgs.transport`, in cell C6.
-fn div0_workbook() -> Vec<u8> {
+pub fn div0_workbook() -> Vec<u8> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("Показатели").unwrap();

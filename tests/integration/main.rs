@@ -4,6 +4,7 @@
 mod atomic;
 mod batch;
 mod cli;
+mod collection;
 mod common;
 mod deck;
 mod demo;
@@ -12,6 +13,7 @@ mod files;
 mod forms;
 mod hostile;
 mod ingest;
+mod mail;
 mod packs;
 mod periods;
 mod rating_seed;
