@@ -33,6 +33,10 @@ pub mod exit {
     /// `send`: the server could not be reached or refused the login or the
     /// TLS connection; nothing was sent.
     pub const MAIL_SERVER: u8 = 9;
+    /// Standard output was closed by its reader (`max-rating check |
+    /// head`): the command stopped quietly, with the code of a Unix tool
+    /// stopped by SIGPIPE (128 + 13).
+    pub const CLOSED_OUTPUT: u8 = 141;
 }
 
 #[derive(Debug, thiserror::Error)]

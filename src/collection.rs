@@ -68,7 +68,9 @@ pub struct BodyCollection {
     pub received: Vec<String>,
     /// Owed codes with no value and no error.
     pub missing: Vec<String>,
-    /// Owed codes whose row has an error.
+    /// Owed codes whose row has an error, and — when one of its files has
+    /// an error about no row (a file that cannot be read) — every owed code
+    /// not received from a file without one.
     pub errors: Vec<String>,
     /// The first error of its forms or rows.
     pub first_error: Option<Diagnostic>,
@@ -212,9 +214,28 @@ fn body_status(
             }
     };
     let own_errors: Vec<&Diagnostic> = inputs.diagnostics.iter().filter(errors_of).collect();
+    // Files with an error about no row (unreadable, no table, another
+    // region…): what they hold cannot be trusted, and a code they should
+    // hold may be missing because of it. So every owed code not received
+    // from a clean file counts as wrong — the row then reads «с ошибками»
+    // with as many wrong codes as it says, never with none.
+    let broken_files: Vec<&str> = own_errors
+        .iter()
+        .filter(|d| d.code.is_none())
+        .filter_map(|d| d.location.as_ref().map(|l| l.file.as_str()))
+        .collect();
+    let from_broken_file = |c: &String| {
+        inputs
+            .values
+            .get(c)
+            .is_none_or(|o| broken_files.contains(&o.location.file.as_str()))
+    };
     let errors: Vec<String> = owed
         .iter()
-        .filter(|c| own_errors.iter().any(|d| d.code.as_deref() == Some(c.as_str())))
+        .filter(|c| {
+            own_errors.iter().any(|d| d.code.as_deref() == Some(c.as_str()))
+                || (!broken_files.is_empty() && from_broken_file(c))
+        })
         .cloned()
         .collect();
     let received: Vec<String> = owed
@@ -344,5 +365,43 @@ codes = []
         assert!(!trans.late, "dated on the due date");
         assert_eq!(trans.first_error.as_ref().unwrap().message, "ошибка формулы");
         assert_eq!(c.unattributed, ["чужой.xlsx"]);
+    }
+
+    #[test]
+    fn a_file_level_error_makes_the_codes_it_should_hold_wrong() {
+        let region = region();
+        let reg = Registry::new(&region, &[]);
+        // Минздрав's file cannot be read: an error with no code.
+        let mut inputs = Inputs::default();
+        inputs.diagnostics.push(Diagnostic::error(
+            Some(Location::file("minzdrav.xlsx")),
+            "файл повреждён",
+        ));
+        let c = Collection::new(&region, &reg, &inputs);
+        let zdrav = &c.bodies[0];
+        assert_eq!(zdrav.status, FormStatus::Errors);
+        assert_eq!(zdrav.errors, ["a", "b"], "its codes are wrong, not missing");
+        assert!(zdrav.missing.is_empty() && zdrav.received.is_empty());
+        assert_eq!(
+            zdrav.errors.len() + zdrav.missing.len() + zdrav.received.len(),
+            zdrav.owed.len()
+        );
+        // A code received from another, clean file stays received; a value
+        // read from the broken file is not trusted.
+        inputs.submissions.push(info("zdrav-a.xlsx", Some("Минздрав"), None));
+        let o = obs("a", "zdrav-a.xlsx");
+        inputs.values.insert("a".into(), o.clone());
+        inputs.observations.push(o);
+        let c = Collection::new(&region, &reg, &inputs);
+        let zdrav = &c.bodies[0];
+        assert_eq!(zdrav.status, FormStatus::Errors);
+        assert_eq!(
+            (zdrav.received.as_slice(), zdrav.errors.as_slice()),
+            (&["a".to_string()][..], &["b".to_string()][..])
+        );
+        let broken = obs("a", "minzdrav.xlsx");
+        inputs.values.insert("a".into(), broken);
+        let c = Collection::new(&region, &reg, &inputs);
+        assert_eq!(c.bodies[0].errors, ["a", "b"]);
     }
 }

@@ -184,6 +184,32 @@ pub fn month_from_name(word: &str) -> Option<u8> {
     None
 }
 
+/// One full stop where a sentence ends with an abbreviation: «срок — 10
+/// апреля 2026 г.» + «.» is «… 2026 г.», not «… 2026 г..» (a value ending
+/// in «г.», «шт.», «чел.» before the sentence's own stop). Exactly two
+/// stops become one; an ellipsis («...») stays as it is.
+pub fn single_stops(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("..") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    let mut run = 0;
+    while let Some(c) = chars.next() {
+        if c == '.' {
+            run += 1;
+            if chars.peek() != Some(&'.') {
+                let stops = if run == 2 { 1 } else { run };
+                out.extend(std::iter::repeat_n('.', stops));
+                run = 0;
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// A number with its word: `count(1_048_576, "строка", "строки", "строк")` →
 /// `1 048 576 строк`.
 pub fn count(n: u64, one: &str, few: &str, many: &str) -> String {
@@ -264,6 +290,19 @@ mod tests {
         assert_eq!(month_from_name("марта"), Some(3));
         assert_eq!(month_from_name("мая"), Some(5));
         assert_eq!(month_from_name("xyz"), None);
+    }
+
+    #[test]
+    fn one_stop_after_an_abbreviation() {
+        assert_eq!(single_stops("Срок — 10 апреля 2026 г.."), "Срок — 10 апреля 2026 г.");
+        assert_eq!(
+            single_stops("Сейчас: 0 шт.. План: 5 чел.."),
+            "Сейчас: 0 шт. План: 5 чел."
+        );
+        assert_eq!(single_stops("и так далее... конец."), "и так далее... конец.");
+        assert_eq!(single_stops("г. (просрочен)."), "г. (просрочен).");
+        assert_eq!(single_stops("...."), "....");
+        assert_eq!(single_stops(""), "");
     }
 
     #[test]

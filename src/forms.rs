@@ -12,6 +12,7 @@ use std::path::Path;
 
 use crate::app::AppError;
 use crate::bodies::Registry;
+use crate::diag::{Diagnostic, Location};
 use crate::ingest::Period;
 use crate::ingest::workbook::SHEET_NAME;
 use crate::layout::{RATING_JSON, form_file};
@@ -139,6 +140,9 @@ pub struct SubmissionSpec {
 impl SubmissionSpec {
     pub fn new(region: &str, body: &str, period: &str) -> SubmissionSpec {
         SubmissionSpec {
+            // The title of a form as a body wrote it (the reference and demo
+            // workbooks, test fixtures); the blank forms of `forms` set their
+            // own, with «МАХ». Changing it changes the committed workbooks.
             title: "Сведения для расчета рейтинга внедрения национального мессенджера MAX".into(),
             sheet: SHEET_NAME.into(),
             meta: vec![
@@ -474,7 +478,7 @@ pub fn blank_form(
         let def = m.indicator(code);
         let mut row = SpecRow::new(
             code,
-            &def.map(|d| d.name.clone()).unwrap_or_else(|| code.clone()),
+            &m.indicator_name(code).unwrap_or_else(|| code.clone()),
             &def.map(|d| d.unit.clone()).unwrap_or_default(),
             Cell::Empty,
             &def.map(|d| d.source.clone()).unwrap_or_default(),
@@ -486,31 +490,76 @@ pub fn blank_form(
     spec
 }
 
-/// The period and the values of a previous build's `rating.json` in `out`
-/// (None when there is none or it cannot be read).
-pub fn previous_build(out: &Path) -> Option<(Option<Period>, BTreeMap<String, u64>)> {
-    let text = std::fs::read_to_string(out.join(RATING_JSON)).ok()?;
-    let json: RatingJson = serde_json::from_str(&text).ok()?;
-    Some((Period::parse(&json.period), json.values))
+/// What a previous build's `rating.json` gives the blank forms.
+#[derive(Debug, Clone, Default)]
+pub struct PreviousBuild {
+    pub period: Option<Period>,
+    /// The value of every code read.
+    pub values: BTreeMap<String, u64>,
+}
+
+/// The period and the values of a previous build's `rating.json` in `out`:
+/// None when there is none; a warning naming the file when it is there
+/// but cannot be used (then the forms show no previous values). A file of
+/// an older build, without the fields added since, is read.
+pub fn previous_build(out: &Path) -> Result<Option<PreviousBuild>, Diagnostic> {
+    let path = out.join(RATING_JSON);
+    let unusable = |why: String| {
+        Diagnostic::warning(
+            Some(Location::file(path.display().to_string())),
+            format!("прошлая сборка не прочитана: {why} — значения прошлого периода в формах не показаны"),
+        )
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(unusable(crate::diag::io_reason(&e))),
+    };
+    let json: RatingJson = serde_json::from_str(&text).map_err(|e| {
+        let at = format!("строка {}, столбец {}", e.line(), e.column());
+        unusable(match e.classify() {
+            serde_json::error::Category::Data => {
+                format!("нет нужного поля или у поля другой вид ({at}) — файл записан другой программой или версией")
+            }
+            _ => format!("файл не JSON или оборван ({at})"),
+        })
+    })?;
+    Ok(Some(PreviousBuild {
+        period: Period::parse(&json.period),
+        values: json.values,
+    }))
+}
+
+/// The blank forms and what went wrong on the way without stopping them.
+#[derive(Debug, Default)]
+pub struct BlankForms {
+    /// `forms/<slug>.xlsx`.
+    pub files: Vec<OutputFile>,
+    /// A previous `rating.json` that could not be used.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// One blank form per body that submits codes, `forms/<slug>.xlsx`, for
 /// `period` (else region.toml's, else the previous build's), with the
 /// previous build's values shown for reference.
-pub fn blank_forms(src: &Sources, out: &Path, period: Option<&str>) -> Result<Vec<OutputFile>, AppError> {
+pub fn blank_forms(src: &Sources, out: &Path, period: Option<&str>) -> Result<BlankForms, AppError> {
     let m = crate::pipeline::load_methodology(src)?;
     let region = Region::load_from(&src.inputs)?;
-    let previous = previous_build(out);
+    let mut warnings = Vec::new();
+    let previous = previous_build(out).unwrap_or_else(|w| {
+        warnings.push(w);
+        None
+    });
     let period = match period {
         Some(p) => Period::parse(p).ok_or_else(|| AppError::UnknownPeriod(p.to_string()))?,
         None => region
             .period
             .as_deref()
             .and_then(Period::parse)
-            .or_else(|| previous.as_ref().and_then(|p| p.0))
+            .or_else(|| previous.as_ref().and_then(|p| p.period))
             .ok_or(AppError::NoFormPeriod)?,
     };
-    let values = previous.map(|p| p.1).unwrap_or_default();
+    let values = previous.map(|p| p.values).unwrap_or_default();
     let region_name = region.region.clone().unwrap_or_default();
     let reg = Registry::new(&region, &[]);
     let date = form_date(region.meeting_date().unwrap_or_else(|| period.last_day()))?;
@@ -532,7 +581,7 @@ pub fn blank_forms(src: &Sources, out: &Path, period: Option<&str>) -> Result<Ve
     if files.is_empty() {
         return Err(AppError::NoFormCodes);
     }
-    Ok(files)
+    Ok(BlankForms { files, warnings })
 }
 
 /// A date as the forms' creation date (a year Excel can hold).

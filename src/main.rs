@@ -2,13 +2,44 @@
 //! commands (`src/commands/`, one file each), which orchestrate the library
 //! and print.
 
+/// `println!` and `print!` of this binary (every command): standard output
+/// through [`commands::out::stdout`], where a closed pipe (`max-rating send
+/// --dry-run | head`) ends the command quietly instead of a panic. Defined
+/// before the modules so that it replaces std's macro in all of them.
+macro_rules! println {
+    () => {
+        $crate::commands::out::stdout(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::commands::out::stdout(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// See [`println!`].
+macro_rules! print {
+    ($($arg:tt)*) => {
+        $crate::commands::out::stdout(format_args!($($arg)*))
+    };
+}
+
+/// `eprintln!` of this binary: standard error through
+/// [`commands::out::stderr`], which ignores a closed stderr.
+macro_rules! eprintln {
+    () => {
+        $crate::commands::out::stderr(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::commands::out::stderr(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 mod commands;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
-use clap::{ArgAction, Parser, Subcommand};
+use clap::{ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
 use max_rating::app::exit;
 use max_rating::pipeline::{BuildOptions, Sources};
 use max_rating::render::RenderFlags;
@@ -39,16 +70,12 @@ fn parse_date(text: &str) -> Result<(i32, u8, u8), String> {
 #[command(
     name = "max-rating",
     version,
-    about = "Рейтинг внедрения национального мессенджера MAX: проверка форм, расчёт, план, презентация и отчёты",
+    about = "Рейтинг внедрения национального мессенджера МАХ: проверка форм, расчёт, план, презентация и отчёты",
     long_about = None,
-    help_template = HELP,
     override_usage = "max-rating <КОМАНДА> [ПАРАМЕТРЫ]",
-    disable_help_subcommand = true,
     disable_help_flag = true,
     disable_version_flag = true,
-    subcommand_help_heading = "Команды",
     subcommand_value_name = "КОМАНДА",
-    next_help_heading = "Параметры",
     after_help = EXIT_CODES
 )]
 struct Cli {
@@ -62,27 +89,34 @@ struct Cli {
     version: Option<bool>,
 }
 
+/// The inputs of a command. Global: a command with actions (`history`)
+/// takes them before or after the action.
 #[derive(clap::Args, Clone)]
-#[command(next_help_heading = "Параметры")]
 struct InputArgs {
     /// Папка с исходными данными: формы в submissions/, region.toml (по умолчанию inputs)
-    #[arg(long, value_name = "ПАПКА", default_value = "inputs", hide_default_value = true)]
+    #[arg(
+        long,
+        value_name = "ПАПКА",
+        default_value = "inputs",
+        hide_default_value = true,
+        global = true
+    )]
     inputs: PathBuf,
     /// Файл методики вместо встроенной (и вместо <inputs>/methodology.toml)
-    #[arg(long, value_name = "ФАЙЛ")]
+    #[arg(long, value_name = "ФАЙЛ", global = true)]
     methodology: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Проверить формы ведомств и показать расчёт, ничего не записывая
-    #[command(help_template = HELP, after_help = EXIT_CODES, override_usage = "max-rating check [ПАРАМЕТРЫ]")]
+    #[command(after_help = EXIT_CODES, override_usage = "max-rating check [ПАРАМЕТРЫ]")]
     Check {
         #[command(flatten)]
         input: InputArgs,
     },
     /// Показать, какие органы представили формы: получено, нет, с ошибками, срок
-    #[command(help_template = HELP, after_help = STATUS_EXIT_CODES, override_usage = "max-rating status [ПАРАМЕТРЫ]")]
+    #[command(after_help = STATUS_EXIT_CODES, override_usage = "max-rating status [ПАРАМЕТРЫ]")]
     Status {
         #[command(flatten)]
         input: InputArgs,
@@ -91,7 +125,7 @@ enum Command {
         today: Option<(i32, u8, u8)>,
     },
     /// Записать напоминания органам, чьи формы не получены, неполны или с ошибками (с пустой формой)
-    #[command(help_template = HELP, after_help = EXIT_CODES, override_usage = "max-rating remind [ПАРАМЕТРЫ]")]
+    #[command(after_help = EXIT_CODES, override_usage = "max-rating remind [ПАРАМЕТРЫ]")]
     Remind {
         #[command(flatten)]
         input: InputArgs,
@@ -106,7 +140,7 @@ enum Command {
         today: Option<(i32, u8, u8)>,
     },
     /// Отправить по SMTP черновики писем последней сборки (или напоминания), каждое письмо один раз
-    #[command(help_template = HELP, after_help = SEND_EXIT_CODES, override_usage = "max-rating send --smtp СЕРВЕР[:ПОРТ] [ПАРАМЕТРЫ]")]
+    #[command(after_help = SEND_EXIT_CODES, override_usage = "max-rating send --smtp СЕРВЕР[:ПОРТ] [ПАРАМЕТРЫ]")]
     Send {
         /// Папка результатов сборки (по умолчанию out)
         #[arg(long, value_name = "ПАПКА", default_value = "out", hide_default_value = true)]
@@ -140,7 +174,7 @@ enum Command {
         reminders: bool,
     },
     /// Рассчитать рейтинг и записать презентацию, книгу XLSX, пакеты органов и rating.json
-    #[command(help_template = HELP, after_help = EXIT_CODES, override_usage = "max-rating build [ПАРАМЕТРЫ]")]
+    #[command(after_help = EXIT_CODES, override_usage = "max-rating build [ПАРАМЕТРЫ]")]
     Build {
         #[command(flatten)]
         input: InputArgs,
@@ -153,7 +187,7 @@ enum Command {
         history: HistoryArgs,
     },
     /// Записать пустые формы для ведомств (по одной на орган) в <out>/forms/
-    #[command(help_template = HELP, after_help = EXIT_CODES, override_usage = "max-rating forms [ПАРАМЕТРЫ]")]
+    #[command(after_help = EXIT_CODES, override_usage = "max-rating forms [ПАРАМЕТРЫ]")]
     Forms {
         #[command(flatten)]
         input: InputArgs,
@@ -165,17 +199,17 @@ enum Command {
         period: Option<String>,
     },
     /// Создать рабочую папку нового региона: inputs/region.toml, inputs/submissions/, templates/
-    #[command(help_template = HELP, after_help = EXIT_CODES, override_usage = "max-rating init ПАПКА [--force]")]
+    #[command(after_help = EXIT_CODES, override_usage = "max-rating init ПАПКА [--force]")]
     Init {
         /// Папка, которую создать
-        #[arg(value_name = "ПАПКА", help_heading = "Аргументы")]
+        #[arg(value_name = "ПАПКА")]
         dir: PathBuf,
         /// Перезаписать существующие файлы
-        #[arg(long, help_heading = "Параметры")]
+        #[arg(long)]
         force: bool,
     },
     /// Собрать и пересобирать при каждом изменении форм, region.toml или шаблонов (Ctrl-C — выход)
-    #[command(help_template = HELP, after_help = EXIT_CODES, override_usage = "max-rating watch [ПАРАМЕТРЫ]")]
+    #[command(after_help = EXIT_CODES, override_usage = "max-rating watch [ПАРАМЕТРЫ]")]
     Watch {
         #[command(flatten)]
         input: InputArgs,
@@ -194,42 +228,41 @@ enum Command {
         max_builds: Option<usize>,
     },
     /// Собрать все регионы папки (подпапка — регион) параллельно и записать федеральный рейтинг
-    #[command(help_template = HELP, after_help = BATCH_EXIT_CODES, override_usage = "max-rating batch ПАПКА [ПАРАМЕТРЫ]")]
+    #[command(after_help = BATCH_EXIT_CODES, override_usage = "max-rating batch ПАПКА [ПАРАМЕТРЫ]")]
     Batch {
         /// Папка с папками регионов (в каждой — submissions/ и region.toml; templates/ — общие шаблоны)
-        #[arg(value_name = "ПАПКА", help_heading = "Аргументы")]
+        #[arg(value_name = "ПАПКА")]
         dir: PathBuf,
         /// Папка для результатов (по умолчанию out): <out>/<регион>/…, ranking.xlsx, ranking.pdf
-        #[arg(
-            long,
-            value_name = "ПАПКА",
-            default_value = "out",
-            hide_default_value = true,
-            help_heading = "Параметры"
-        )]
+        #[arg(long, value_name = "ПАПКА", default_value = "out", hide_default_value = true)]
         out: PathBuf,
         /// Сколько регионов собирать одновременно (по умолчанию — по числу ядер)
-        #[arg(long, short = 'j', value_name = "N", help_heading = "Параметры")]
+        #[arg(long, short = 'j', value_name = "N")]
         jobs: Option<usize>,
         /// Файл методики вместо встроенной (для всех регионов)
-        #[arg(long, value_name = "ФАЙЛ", help_heading = "Параметры")]
+        #[arg(long, value_name = "ФАЙЛ")]
         methodology: Option<PathBuf>,
         #[command(flatten)]
         render: RenderArgs,
         /// Папка историй регионов (по умолчанию history рядом с ПАПКОЙ): история региона — в <папка>/<регион>/
-        #[arg(long, value_name = "ПАПКА", help_heading = "Параметры")]
+        #[arg(long, value_name = "ПАПКА")]
         history: Option<PathBuf>,
         /// Не вести историю периодов
-        #[arg(long = "no-history", conflicts_with = "history", help_heading = "Параметры")]
+        #[arg(long = "no-history", conflicts_with = "history")]
         no_history: bool,
     },
     /// История периодов: список, запись прошлых периодов из их форм, удаление периода
-    #[command(help_template = HELP, after_help = EXIT_CODES, override_usage = "max-rating history [ДЕЙСТВИЕ] [ПАРАМЕТРЫ]")]
+    #[command(
+        after_help = EXIT_CODES,
+        override_usage = "max-rating history [ДЕЙСТВИЕ] [ПАРАМЕТРЫ]",
+        subcommand_help_heading = "Действия",
+        subcommand_value_name = "ДЕЙСТВИЕ"
+    )]
     History {
         #[command(flatten)]
         input: InputArgs,
         /// Папка истории (по умолчанию history рядом с папкой исходных данных)
-        #[arg(long, value_name = "ПАПКА")]
+        #[arg(long, value_name = "ПАПКА", global = true)]
         history: Option<PathBuf>,
         #[command(subcommand)]
         action: Option<HistoryAction>,
@@ -239,26 +272,25 @@ enum Command {
 #[derive(Subcommand)]
 enum HistoryAction {
     /// Показать записанные периоды с итогом и зоной (по умолчанию)
-    #[command(help_template = HELP, override_usage = "max-rating history list [ПАРАМЕТРЫ]")]
+    #[command(after_help = EXIT_CODES, override_usage = "max-rating history list [ПАРАМЕТРЫ]")]
     List,
     /// Записать периоды из папок форм прошлых периодов (без презентации и книг)
-    #[command(help_template = HELP, override_usage = "max-rating history record ПАПКА… [ПАРАМЕТРЫ]")]
+    #[command(after_help = EXIT_CODES, override_usage = "max-rating history record ПАПКА… [ПАРАМЕТРЫ]")]
     Record {
         /// Папки форм (или папки исходных данных с submissions/) прошлых периодов
-        #[arg(value_name = "ПАПКА", required = true, help_heading = "Аргументы")]
+        #[arg(value_name = "ПАПКА", required = true)]
         folders: Vec<PathBuf>,
     },
     /// Удалить запись одного периода
-    #[command(help_template = HELP, override_usage = "max-rating history remove ПЕРИОД [ПАРАМЕТРЫ]")]
+    #[command(after_help = EXIT_CODES, override_usage = "max-rating history remove ПЕРИОД [ПАРАМЕТРЫ]")]
     Remove {
         /// Период: 2026-Q1, 2026-03 или 2026
-        #[arg(value_name = "ПЕРИОД", help_heading = "Аргументы")]
+        #[arg(value_name = "ПЕРИОД")]
         period: String,
     },
 }
 
 #[derive(clap::Args, Clone)]
-#[command(next_help_heading = "Параметры")]
 struct HistoryArgs {
     /// Папка истории периодов (по умолчанию history рядом с папкой исходных данных)
     #[arg(long, value_name = "ПАПКА")]
@@ -269,7 +301,6 @@ struct HistoryArgs {
 }
 
 #[derive(clap::Args, Clone)]
-#[command(next_help_heading = "Параметры")]
 struct RenderArgs {
     /// Папка шаблонов (deck.typ, theme.typ, texts.hbs, letter.hbs…): заменяет встроенные по файлам
     #[arg(long, value_name = "ПАПКА")]
@@ -299,12 +330,46 @@ enum PdfStandard {
     A2b,
 }
 
+/// Russian help in every command and subcommand: clap's template and its
+/// headings («Options», «Arguments», «Commands») are English and are not
+/// inherited by subcommands, so they are set here on each, recursively.
+fn russian(cmd: clap::Command) -> clap::Command {
+    let mut cmd = cmd.help_template(HELP).disable_help_subcommand(true).mut_args(|a| {
+        if a.get_help_heading().is_some() {
+            a
+        } else if a.is_positional() {
+            a.help_heading("Аргументы")
+        } else {
+            a.help_heading("Параметры")
+        }
+    });
+    if cmd.has_subcommands() {
+        if cmd.get_subcommand_help_heading().is_none() {
+            cmd = cmd.subcommand_help_heading("Команды");
+        }
+        if cmd.get_subcommand_value_name().is_none() {
+            cmd = cmd.subcommand_value_name("КОМАНДА");
+        }
+    }
+    cmd.mut_subcommands(russian)
+}
+
+fn parse() -> Result<Cli, clap::Error> {
+    let matches = russian(Cli::command()).try_get_matches()?;
+    Cli::from_arg_matches(&matches)
+}
+
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match parse() {
         Ok(c) => c,
         Err(e) => return ExitCode::from(usage_error(&e)),
     };
-    let code = match cli.command {
+    ExitCode::from(commands::out::until_closed(|| run(cli)))
+}
+
+/// Runs the command; its exit code.
+fn run(cli: Cli) -> u8 {
+    match cli.command {
         Command::Check { input } => commands::check::run(&input.sources_without_history()),
         Command::Status { input, today } => commands::status::run(&input.sources_without_history(), today),
         Command::Remind {
@@ -396,8 +461,7 @@ fn main() -> ExitCode {
                 HistoryAction::Remove { period } => commands::history::remove(&sources, &period),
             }
         }
-    };
-    ExitCode::from(code)
+    }
 }
 
 /// Prints clap's help and version as they are, and its errors in Russian.
@@ -407,7 +471,7 @@ fn usage_error(e: &clap::Error) -> u8 {
             let _ = e.print();
             return exit::OK;
         }
-        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             let _ = e.print();
             return exit::USAGE;
         }
@@ -421,6 +485,7 @@ fn usage_error(e: &clap::Error) -> u8 {
     };
     let msg = match e.kind() {
         ErrorKind::InvalidSubcommand => format!("неизвестная команда «{}»", ctx(ContextKind::InvalidSubcommand)),
+        ErrorKind::MissingSubcommand => "не указана команда".to_string(),
         ErrorKind::UnknownArgument => format!("неизвестный параметр «{}»", ctx(ContextKind::InvalidArg)),
         ErrorKind::InvalidValue => {
             let valid = ctx(ContextKind::ValidValue);

@@ -44,17 +44,30 @@ pub fn end_month(p: &Period) -> i64 {
     month_index(y, m)
 }
 
+/// The last month that counts for a deadline: the last whole month ending
+/// on or before it. A month's figure is known at its end, so with a
+/// deadline of 15 September 2026 the last month that counts is August; with
+/// 30 September, September. Both the months left and «в графике» use it.
+pub fn last_month(deadline: (i32, u8, u8)) -> i64 {
+    let (y, m, d) = deadline;
+    if d >= days_in_month(y, m) {
+        month_index(y, m)
+    } else {
+        month_index(y, m) - 1
+    }
+}
+
 /// The whole months from the period's end to the deadline: the month-ends
 /// after the period's end and not after the deadline (2026-Q1 to 31
 /// December 2026: 9; 2026-Q4: 0).
 pub fn months_left(p: &Period, deadline: (i32, u8, u8)) -> u32 {
-    let (y, m, d) = deadline;
-    let last = if d >= days_in_month(y, m) {
-        month_index(y, m)
-    } else {
-        month_index(y, m) - 1
-    };
-    u32::try_from((last - end_month(p)).max(0)).unwrap_or(u32::MAX)
+    u32::try_from((last_month(deadline) - end_month(p)).max(0)).unwrap_or(u32::MAX)
+}
+
+/// Whether a target reached at the end of `month` (a month index) is in
+/// time for the deadline: `month` is not after [`last_month`].
+pub fn in_time(month: i64, deadline: (i32, u8, u8)) -> bool {
+    month <= last_month(deadline)
 }
 
 /// The growth a target needs per month: `ceil((target − value) / months)`;
@@ -134,6 +147,33 @@ mod tests {
         assert_eq!(months_left(&q1, (2026, 9, 15)), 5);
         // After the deadline: none left.
         assert_eq!(months_left(&Period::Month { year: 2027, month: 2 }, (2026, 12, 31)), 0);
+    }
+
+    #[test]
+    fn the_last_month_that_counts() {
+        // The last day of a month: that month; any other day: the month before.
+        assert_eq!(month_of(last_month((2026, 9, 30))), (2026, 9));
+        assert_eq!(month_of(last_month((2026, 9, 15))), (2026, 8));
+        assert_eq!(month_of(last_month((2026, 9, 29))), (2026, 8));
+        assert_eq!(month_of(last_month((2028, 2, 29))), (2028, 2), "leap year");
+        assert_eq!(month_of(last_month((2026, 2, 28))), (2026, 2));
+        assert_eq!(month_of(last_month((2026, 1, 1))), (2025, 12));
+        // «В графике» and the months left agree at the edge: a September
+        // forecast is in time for 30 September, not for 15 September, and
+        // September is counted in the months left only for the first.
+        let september = month_index(2026, 9);
+        assert!(in_time(september, (2026, 9, 30)));
+        assert!(!in_time(september, (2026, 9, 15)));
+        assert!(in_time(month_index(2026, 8), (2026, 9, 15)));
+        let q2 = Period::Quarter { year: 2026, quarter: 2 };
+        assert_eq!(months_left(&q2, (2026, 9, 30)), 3);
+        assert_eq!(months_left(&q2, (2026, 9, 15)), 2);
+        for deadline in [(2026, 9, 30), (2026, 9, 15), (2026, 12, 31), (2026, 11, 1)] {
+            let left = i64::from(months_left(&q2, deadline));
+            let last_in_time = end_month(&q2) + left;
+            assert!(in_time(last_in_time, deadline), "{deadline:?}");
+            assert!(!in_time(last_in_time + 1, deadline), "{deadline:?}");
+        }
     }
 
     #[test]

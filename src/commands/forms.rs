@@ -9,14 +9,15 @@ pub fn run(sources: &Sources, out: &Path, period: Option<&str>) -> u8 {
     if let Err(e) = max_rating::pipeline::refuse_out_in_submissions(sources, out) {
         return super::fail(&e);
     }
-    let files = match max_rating::forms::blank_forms(sources, out, period) {
+    let forms = match max_rating::forms::blank_forms(sources, out, period) {
         Ok(f) => f,
         Err(e) => return super::fail(&e),
     };
-    if let Err(e) = max_rating::outdir::write_outputs(out, &files) {
+    super::print_diagnostics(&forms.warnings);
+    if let Err(e) = max_rating::outdir::write_outputs(out, &forms.files) {
         return super::fail(&e);
     }
-    for f in &files {
+    for f in &forms.files {
         println!("записана форма {}", out.join(&f.path).display());
     }
     exit::OK

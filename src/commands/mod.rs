@@ -7,6 +7,7 @@ pub mod check;
 pub mod forms;
 pub mod history;
 pub mod init;
+pub mod out;
 pub mod remind;
 pub mod send;
 pub mod status;

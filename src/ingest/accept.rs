@@ -18,10 +18,12 @@ pub(super) fn accept(row: &Row, code: &str, m: &Methodology, diags: &mut Vec<Dia
     if row.value == CellValue::Empty {
         return None;
     }
-    let checked = match (common(&row.value, def), def.kind) {
+    // The code's own name, for a message: «Базовый сервис запущен: Чат-бот МФЦ».
+    let name = || m.indicator_name(code).unwrap_or_else(|| def.name.clone());
+    let checked = match (common(&row.value, &name, def), def.kind) {
         (Some(problem), _) => Err(problem),
         (None, IndicatorKind::Flag) => flag(&row.value),
-        (None, IndicatorKind::Count) => count(&row.value, def),
+        (None, IndicatorKind::Count) => count(&row.value, &name, def),
     };
     checked.map_err(|p| diags.push(p.at(row))).ok()
 }
@@ -44,11 +46,12 @@ impl Problem {
 
 /// What is wrong whatever the kind: a formula error, a formula without a
 /// saved result, a date.
-fn common(value: &CellValue, def: &IndicatorDef) -> Option<Problem> {
+fn common(value: &CellValue, name: &dyn Fn() -> String, def: &IndicatorDef) -> Option<Problem> {
     match value {
         CellValue::Error(e) => Some(Problem::Error(format!(
             "ошибка формулы {e}: ожидалось число ({}, {})",
-            def.name, def.unit
+            name(),
+            def.unit
         ))),
         CellValue::Uncomputed(f) => Some(Problem::Error(format!(
             "в ячейке формула {} без сохранённого значения (книга сохранена программой, которая не пересчитывает формулы) — откройте книгу в Excel или LibreOffice и сохраните её (формулы пересчитаются), затем отправьте заново",
@@ -96,12 +99,12 @@ fn too_large(shown: &str) -> Problem {
     ))
 }
 
-fn count(value: &CellValue, def: &IndicatorDef) -> Result<u64, Problem> {
+fn count(value: &CellValue, name: &dyn Fn() -> String, def: &IndicatorDef) -> Result<u64, Problem> {
     match value {
         CellValue::Text(t) if super::value::is_oversized_number(t) => Err(too_large(&quoted(t))),
         CellValue::Text(t) => Err(Problem::Warning(format!(
             "ожидалось число ({}, {}), найдено {} — значение считается непредставленным",
-            def.name,
+            name(),
             def.unit,
             quoted(t)
         ))),

@@ -130,8 +130,9 @@ fn io_reason(e: &(dyn std::error::Error + 'static)) -> Option<String> {
     None
 }
 
-/// Maps lettre's error: `address` the recipient (none while connecting),
-/// `connected` whether messages went before (a later loss is a drop).
+/// Maps lettre's error: `address` the recipient (none while connecting and
+/// logging in: a failure there is the server's or the address's; with an
+/// address, after the check passed, a lost connection is a drop).
 fn classify(e: &lettre::transport::smtp::Error, server: &Server, address: Option<&str>) -> SmtpError {
     let label = server.label();
     if let Some(code) = e.status() {
@@ -179,16 +180,38 @@ fn classify(e: &lettre::transport::smtp::Error, server: &Server, address: Option
     if server.security == Security::Tls && address.is_none() && !e.is_timeout() && !e.is_response() {
         return SmtpError::Tls { server: label };
     }
-    let reason = if e.is_timeout() {
+    match address {
+        // Sending: the server answered the check, so a reply cut off or
+        // not understood is a connection that broke (a server that went
+        // away), never a wrong port.
+        Some(_) => SmtpError::Dropped {
+            server: label,
+            reason: dropped_reason(e),
+        },
+        None => SmtpError::Connect {
+            server: label,
+            reason: connect_reason(e),
+        },
+    }
+}
+
+/// Why connecting failed (no message sent on this connection yet).
+fn connect_reason(e: &lettre::transport::smtp::Error) -> String {
+    if e.is_timeout() {
         "сервер не отвечает (истекло время ожидания)".to_string()
     } else if e.is_response() {
         "ответ сервера не по протоколу SMTP: проверьте адрес, порт и --tls".to_string()
     } else {
         io_reason(e).unwrap_or_else(|| "соединение разорвано".to_string())
-    };
-    match address {
-        Some(_) => SmtpError::Dropped { server: label, reason },
-        None => SmtpError::Connect { server: label, reason },
+    }
+}
+
+/// Why a connection broke while sending.
+fn dropped_reason(e: &lettre::transport::smtp::Error) -> String {
+    if e.is_timeout() {
+        "сервер перестал отвечать (истекло время ожидания)".to_string()
+    } else {
+        io_reason(e).unwrap_or_else(|| "сервер закрыл соединение, не ответив на команду".to_string())
     }
 }
 

@@ -338,6 +338,26 @@ impl Methodology {
     pub fn service_name(&self, slug: &str) -> Option<&str> {
         self.services.iter().find(|s| s.slug == slug).map(|s| s.name.as_str())
     }
+
+    /// The name of `code` as the outputs show it: the catalogue's name; for
+    /// a code matched by a pattern, with what its `*` stands for — the
+    /// service's name where it is one — so that two codes of one pattern
+    /// read apart: `k1.service.mfc_bot.launched` → «Базовый сервис запущен:
+    /// Чат-бот МФЦ». None for a code not in the catalogue.
+    pub fn indicator_name(&self, code: &str) -> Option<String> {
+        let def = self.indicator(code)?;
+        if def.code == code {
+            return Some(def.name.clone());
+        }
+        let parts: Vec<&str> = def
+            .code
+            .split('.')
+            .zip(code.split('.'))
+            .filter(|(p, _)| *p == "*")
+            .map(|(_, c)| self.service_name(c).unwrap_or(c))
+            .collect();
+        Some(format!("{}: {}", def.name, parts.join(", ")))
+    }
 }
 
 fn threshold(def: &ThresholdDef, what: &str) -> Result<Threshold, String> {
@@ -610,6 +630,25 @@ mod tests {
         assert_eq!(m.band_for(51).unwrap().id, "green");
         assert!(m.indicator("k1.service.mfc_bot.launched").is_some());
         assert!(m.indicator("k1.service.launched").is_none());
+        // Two codes of one pattern read apart: the service's name.
+        assert_eq!(
+            m.indicator_name("k1.service.mfc_bot.launched").as_deref(),
+            Some("Базовый сервис запущен: Чат-бот МФЦ")
+        );
+        assert_eq!(
+            m.indicator_name("k1.service.doctor_appointment.audience").as_deref(),
+            Some("Аудитория сервиса (для справки): Запись на прием к врачу")
+        );
+        assert_eq!(
+            m.indicator_name("k1.service.own_bot.launched").as_deref(),
+            Some("Базовый сервис запущен: own_bot"),
+            "a service the methodology does not list: its slug"
+        );
+        assert_eq!(
+            m.indicator_name("k2.sick_leave.total").as_deref(),
+            Some("Закрытые больничные листы всего (расчётная база)")
+        );
+        assert_eq!(m.indicator_name("k1.service.launched"), None);
     }
 
     fn broken(from: &str, to: &str) -> String {

@@ -26,9 +26,12 @@ pub fn remind(src: &Sources, out: &Path, templates: Option<&Path>, today: (i32, 
     let Some(report) = &loaded.report else {
         return Err(AppError::NoPeriod);
     };
-    let forms = crate::forms::blank_forms(src, out, Some(&report.meta.period)).unwrap_or_default();
+    // A reminder carries the body's blank form: a form that cannot be made
+    // fails `remind` rather than leave the reminders without it.
+    let forms = crate::forms::blank_forms(src, out, Some(&report.meta.period))?;
     let set = TemplateSet::read(Some(&src.inputs), templates)?;
-    let rendered = crate::render::reminders::render(report, &set, &forms, today)?;
+    let mut rendered = crate::render::reminders::render(report, &set, &forms.files, today)?;
+    rendered.warnings.splice(0..0, forms.warnings);
     crate::outdir::write_outputs_with(out, &rendered.files, &[REMINDERS_DIR], &mut |_| Ok(()))?;
     let eml: Vec<PathBuf> = rendered
         .files

@@ -205,7 +205,7 @@ fn code_values(codes: &[String], m: &Methodology, inputs: &Inputs) -> Vec<CodeVa
         .iter()
         .map(|c| CodeValue {
             code: c.clone(),
-            name: m.indicator(c).map(|i| i.name.clone()).unwrap_or_default(),
+            name: m.indicator_name(c).unwrap_or_default(),
             value: inputs.value(c),
         })
         .collect()
@@ -608,8 +608,8 @@ fn set_targets(measures: &mut [MeasureResult], required: u32) {
 fn missing_reason(missing: &[String], m: &Methodology) -> String {
     let mut list: Vec<String> = missing
         .iter()
-        .map(|c| match m.indicator(c) {
-            Some(i) => format!("{c} ({})", i.name),
+        .map(|c| match m.indicator_name(c) {
+            Some(name) => format!("{c} ({name})"),
             None => c.clone(),
         })
         .collect();

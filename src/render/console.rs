@@ -126,6 +126,9 @@ pub fn collection_table(c: &crate::report::collection::CollectionView, title: &s
         if !row.missing.is_empty() {
             out.push_str(&format!("    нет данных: {}\n", row.missing_text));
         }
+        if !row.errors.is_empty() {
+            out.push_str(&format!("    с ошибками: {}\n", row.errors_text));
+        }
         if !row.first_error.is_empty() {
             out.push_str(&format!("    ошибка: {}\n", row.first_error));
         }

@@ -25,6 +25,7 @@ pub struct ReminderContext<'a> {
     pub body: &'a BodyView,
     pub row: &'a CollectionRow,
     pub missing_rows: &'a [CodeName],
+    pub error_rows: &'a [CodeName],
     pub problems: &'a [String],
     pub due_text: &'a str,
     pub overdue_days: u64,
@@ -66,6 +67,7 @@ pub fn render(
     let mut out = Rendered::default();
     let mut outbox = Outbox::default();
     let mut without: Vec<&str> = Vec::new();
+    let mut formless: Vec<&str> = Vec::new();
     let from = report.meta.mail.from.as_deref();
     for (row, body) in due_reminders(report) {
         let period = &report.meta.period;
@@ -76,6 +78,7 @@ pub fn render(
             body,
             row,
             missing_rows: &row.missing_rows,
+            error_rows: &row.error_rows,
             problems: &row.problems,
             due_text: &report.collection.due_text,
             overdue_days: overdue(report.collection.due.as_deref(), today),
@@ -88,6 +91,9 @@ pub fn render(
             .iter()
             .find(|f| f.path == crate::layout::form_file(&body.slug))
             .map(|f| OutputFile::new(path(&body.slug, "xlsx"), f.bytes.clone()));
+        if form.is_none() {
+            formless.push(&body.name);
+        }
         if let (Some(from), false) = (from, body.emails.is_empty()) {
             let attachments: Vec<_> = form
                 .iter()
@@ -128,6 +134,15 @@ pub fn render(
         }
         out.files.push(text_file);
         out.files.extend(form);
+    }
+    if !formless.is_empty() {
+        out.warn([Diagnostic::warning(
+            None,
+            format!(
+                "напоминание без пустой формы (форма органа не составлена): {} — приложите форму вручную",
+                formless.join(", ")
+            ),
+        )]);
     }
     if !without.is_empty() {
         let why = if from.is_none() {

@@ -61,6 +61,9 @@ pub struct Texts {
     registry: Handlebars<'static>,
     /// Text key → registered template name.
     keys: BTreeMap<String, String>,
+    /// Text key → line and column of its body in the file, for a section
+    /// registered unpadded (render errors count from the body's start).
+    origins: BTreeMap<String, (usize, usize)>,
 }
 
 impl std::fmt::Debug for Texts {
@@ -79,6 +82,9 @@ struct Section {
     /// 1-based line and column where the body starts.
     line: usize,
     col: usize,
+    /// Byte offsets of the whole section, `{{#*inline` to `{{/inline}}`.
+    start: usize,
+    end: usize,
 }
 
 fn line_col(src: &str, offset: usize) -> (usize, usize) {
@@ -129,6 +135,8 @@ fn sections(file: &str, src: &str) -> Result<Vec<Section>, TextError> {
             body: src[tag_end..body_end].to_string(),
             line: bl,
             col: bc,
+            start,
+            end: body_end + CLOSE.len(),
         });
         rest = body_end + CLOSE.len();
     }
@@ -144,16 +152,34 @@ fn template_error(file: &str, key: Option<&str>, e: &TemplateError) -> TextError
     TextError::new(format!("{pos}: ошибка в шаблоне текста{what}: {}", e.reason()))
 }
 
-fn render_error(file: &str, key: &str, e: &RenderError) -> TextError {
-    TextError::new(format!(
-        "{}: текст «{key}»: {}",
-        render_pos(file, e),
-        reason(e, "текста")
-    ))
+/// A render error of text `key`; `origin` is where the text's body starts
+/// in the file when it was registered unpadded.
+fn render_error(file: &str, key: &str, e: &RenderError, origin: Option<(usize, usize)>) -> TextError {
+    let pos = match (origin, e.line_no, e.column_no) {
+        (Some((line, col)), Some(l), Some(c)) => {
+            let c = if l == 1 { col + c - 1 } else { c };
+            format!("{file}:{}:{c}", line + l - 1)
+        }
+        _ => render_pos(file, e),
+    };
+    TextError::new(format!("{pos}: текст «{key}»: {}", reason(e, "текста")))
 }
 
-/// Collapses whitespace runs that contain a line break into one space and
-/// trims the ends.
+/// The stretches of the file outside its sections.
+fn gaps<'a>(src: &'a str, sections: &[Section]) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    for s in sections {
+        out.push(&src[from..s.start]);
+        from = s.end;
+    }
+    out.push(&src[from..]);
+    out
+}
+
+/// Collapses whitespace runs that contain a line break into one space,
+/// trims the ends and leaves one full stop after an abbreviation
+/// ([`crate::fmt::single_stops`]).
 fn tidy(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending = String::new();
@@ -172,7 +198,7 @@ fn tidy(s: &str) -> String {
             out.push(c);
         }
     }
-    out.trim().to_string()
+    crate::fmt::single_stops(out.trim()).into_owned()
 }
 
 /// A Handlebars registry as both files use it: strict (a missing variable
@@ -206,17 +232,56 @@ fn render_pos(file: &str, e: &RenderError) -> String {
 
 impl Texts {
     /// Parses a texts file. `file` names it in errors (`texts.hbs`).
+    ///
+    /// Handlebars' parser finds the line and column of every element by
+    /// counting from the start of its source, so a big file costs the square
+    /// of its size. Each section and each stretch between sections is
+    /// therefore parsed on its own, with positions shifted back into the
+    /// file; only when something fails is the whole file parsed as one, so
+    /// that the error names its real position.
     pub fn parse(file: &str, src: &str) -> Result<Texts, TextError> {
+        let sections = sections(file, src)?;
+        match Texts::parse_pieces(file, src, &sections) {
+            Some(texts) => Ok(texts),
+            None => Texts::parse_whole(file, src, sections),
+        }
+    }
+
+    /// The quick way: every piece alone; `None` if any piece fails.
+    fn parse_pieces(file: &str, src: &str, sections: &[Section]) -> Option<Texts> {
         let mut registry = registry();
-        // The whole file first: a syntax error anywhere is reported with its
-        // real position.
+        let mut keys = BTreeMap::new();
+        let mut origins = BTreeMap::new();
+        for (i, gap) in gaps(src, sections).into_iter().enumerate() {
+            let name = format!("{file}#gap{i}");
+            registry.register_template_string(&name, gap).ok()?;
+            registry.unregister_template(&name);
+        }
+        for s in sections {
+            let name = format!("{file}#{}", s.key);
+            registry.register_template_string(&name, &s.body).ok()?;
+            keys.insert(s.key.clone(), name);
+            origins.insert(s.key.clone(), (s.line, s.col));
+        }
+        Some(Texts {
+            file: file.to_string(),
+            registry,
+            keys,
+            origins,
+        })
+    }
+
+    /// The exact way, for the error's position: the whole file first (a
+    /// syntax error anywhere), then each section padded so that positions
+    /// inside its body are positions in the file.
+    fn parse_whole(file: &str, src: &str, sections: Vec<Section>) -> Result<Texts, TextError> {
+        let mut registry = registry();
         registry
             .register_template_string(file, src)
             .map_err(|e| template_error(file, None, &e))?;
         registry.unregister_template(file);
         let mut keys = BTreeMap::new();
-        for s in sections(file, src)? {
-            // Pad so that positions inside the body are positions in the file.
+        for s in sections {
             let padded = format!("{}{}{}", "\n".repeat(s.line - 1), " ".repeat(s.col - 1), s.body);
             let name = format!("{file}#{}", s.key);
             registry
@@ -228,6 +293,7 @@ impl Texts {
             file: file.to_string(),
             registry,
             keys,
+            origins: BTreeMap::new(),
         })
     }
 
@@ -247,7 +313,7 @@ impl Texts {
         self.registry
             .render(name, ctx)
             .map(|s| tidy(&s))
-            .map_err(|e| render_error(&self.file, key, &e))
+            .map_err(|e| render_error(&self.file, key, &e, self.origins.get(key).copied()))
     }
 
     /// Renders one text with a ready context: no copy of the data (a
@@ -257,7 +323,7 @@ impl Texts {
         self.registry
             .render_with_context(name, ctx)
             .map(|s| tidy(&s))
-            .map_err(|e| render_error(&self.file, key, &e))
+            .map_err(|e| render_error(&self.file, key, &e, self.origins.get(key).copied()))
     }
 
     fn name(&self, key: &str) -> Result<&String, TextError> {
@@ -352,18 +418,20 @@ impl Letter {
     }
 }
 
+/// The letter's lines: trailing spaces, runs of blank lines and a second
+/// full stop after an abbreviation go.
 fn tidy_letter(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut blank = true; // no blank lines at the start
     for line in s.lines() {
-        let line = line.trim_end();
+        let line = crate::fmt::single_stops(line.trim_end());
         if line.is_empty() {
             if !blank {
                 out.push('\n');
             }
             blank = true;
         } else {
-            out.push_str(line);
+            out.push_str(&line);
             out.push('\n');
             blank = false;
         }
@@ -556,6 +624,13 @@ mod tests {
     fn tidies_letters() {
         assert_eq!(tidy_letter("\n\n a  \n\n\n\nb\n\n"), " a\n\nb\n");
         assert_eq!(tidy_letter(""), "");
+        // A sentence ending in an abbreviation keeps one stop.
+        assert_eq!(
+            tidy_letter("Срок — 10 апреля 2026 г..\nНет: 5 шт.. Ещё...\n"),
+            "Срок — 10 апреля 2026 г.\nНет: 5 шт. Ещё...\n"
+        );
+        assert_eq!(tidy("до 1 мая 2026 г.\n  ."), "до 1 мая 2026 г. .");
+        assert_eq!(tidy("срок — 1 мая 2026 г.."), "срок — 1 мая 2026 г.");
     }
 
     #[test]

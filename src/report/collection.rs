@@ -30,6 +30,8 @@ pub struct CollectionRow {
     pub errors: Vec<String>,
     /// The missing codes with their indicators' names.
     pub missing_rows: Vec<CodeName>,
+    /// The wrong codes with their indicators' names.
+    pub error_rows: Vec<CodeName>,
     /// The codes as texts: «k2.sick_leave.total, …», «—» when none.
     pub missing_text: String,
     pub errors_text: String,
@@ -96,6 +98,16 @@ fn placed(d: &crate::diag::Diagnostic) -> String {
     }
 }
 
+fn code_names(codes: &[String], names: &dyn Fn(&str) -> String) -> Vec<CodeName> {
+    codes
+        .iter()
+        .map(|c| CodeName {
+            code: c.clone(),
+            name: names(c),
+        })
+        .collect()
+}
+
 fn row(b: &BodyCollection, names: &dyn Fn(&str) -> String) -> CollectionRow {
     // Within the submissions folder, as the secretariat saved them.
     let files: Vec<&str> = b
@@ -133,14 +145,8 @@ fn row(b: &BodyCollection, names: &dyn Fn(&str) -> String) -> CollectionRow {
         received: b.received.clone(),
         missing: b.missing.clone(),
         errors: b.errors.clone(),
-        missing_rows: b
-            .missing
-            .iter()
-            .map(|c| CodeName {
-                code: c.clone(),
-                name: names(c),
-            })
-            .collect(),
+        missing_rows: code_names(&b.missing, names),
+        error_rows: code_names(&b.errors, names),
         missing_text: codes_text(&b.missing),
         errors_text: codes_text(&b.errors),
         first_error: b.first_error.as_ref().map(placed).unwrap_or_default(),

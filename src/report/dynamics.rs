@@ -111,6 +111,10 @@ pub struct Progress {
     pub change_text: String,
     /// Whole months from the period's end to the deadline.
     pub months_left: u32,
+    /// The last month that counts for the deadline (year, month): the last
+    /// whole month ending on or before it — the months left end with it,
+    /// and a forecast is «в графике» when it is not later.
+    pub last_month: (i32, u8),
     /// No month left before the deadline and the target not met.
     pub overdue: bool,
     pub growth_needed_per_month: Option<u64>,
@@ -208,6 +212,7 @@ pub fn progress(row: &PlanRow, current: &Period, records: &[Record], deadline: (
     let months_left = pace::months_left(current, deadline);
     let mut p = Progress {
         months_left,
+        last_month: pace::month_of(pace::last_month(deadline)),
         ..Progress::default()
     };
     let earlier: Vec<(Period, u64, u64)> = records
@@ -267,11 +272,12 @@ fn forecast(row: &PlanRow, line: &Line, current: &Period, deadline: (i32, u8, u8
         inclusive: level.inclusive,
     };
     let reached = pace::reaches(line, &threshold, pace::end_month(current));
-    let deadline_month = pace::month_index(deadline.0, deadline.1);
     Some(match reached {
         Some(m) => {
             let (y, mo) = pace::month_of(m);
-            let on_track = m <= deadline_month;
+            // The same last month as the months left: a month reached
+            // after the deadline's last whole month is late.
+            let on_track = pace::in_time(m, deadline);
             let month_label = format!("{} {y} г.", crate::fmt::month_prepositional(mo));
             Forecast {
                 period: Some(format!("{y}-{mo:02}")),

@@ -1,6 +1,8 @@
 //! `out/rating.json`: the machine-readable result, a typed schema
 //! (documented field by field in `docs/rating-json.md`). It is written with
-//! sorted keys and read back by `forms` (last period's values).
+//! sorted keys and read back by `forms` (last period's values). Fields
+//! added after the first version are `#[serde(default)]`, so that a
+//! rating.json of an older build still reads.
 
 use std::collections::BTreeMap;
 
@@ -30,13 +32,17 @@ pub struct RatingJson {
     pub values: BTreeMap<String, u64>,
     pub components: Vec<ComponentJson>,
     pub diagnostics: Vec<DiagnosticJson>,
-    /// The recorded periods and this one, oldest first.
+    /// The recorded periods and this one, oldest first (newer than the
+    /// first version: empty in an older file).
+    #[serde(default)]
     pub history: Vec<HistoryJson>,
-    /// Who has sent its form.
+    /// Who has sent its form (newer than the first version: empty in an
+    /// older file).
+    #[serde(default)]
     pub collection: CollectionJson,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct CollectionJson {
     /// `[collection] due`: `2026-04-10`.
     pub due: Option<String>,

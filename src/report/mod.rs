@@ -498,9 +498,7 @@ fn results(region: &Region, year: i32) -> Option<ResultsView> {
 /// The name of the indicator of `code` (the code itself when the
 /// methodology does not know it).
 pub fn indicator_name(m: &Methodology, code: &str) -> String {
-    m.indicator(code)
-        .map(|d| d.name.clone())
-        .unwrap_or_else(|| code.to_string())
+    m.indicator_name(code).unwrap_or_else(|| code.to_string())
 }
 
 fn sources(m: &Methodology, inputs: &Inputs) -> Vec<SourceRow> {
@@ -511,11 +509,7 @@ fn sources(m: &Methodology, inputs: &Inputs) -> Vec<SourceRow> {
             let def = m.indicator(&o.code);
             SourceRow {
                 code: o.code.clone(),
-                name: o
-                    .name
-                    .clone()
-                    .or_else(|| def.map(|d| d.name.clone()))
-                    .unwrap_or_default(),
+                name: o.name.clone().or_else(|| m.indicator_name(&o.code)).unwrap_or_default(),
                 unit: def.map(|d| d.unit.clone()).unwrap_or_default(),
                 value: o.value,
                 value_text: crate::fmt::int(o.value),

@@ -285,7 +285,7 @@ fn help_is_russian() {
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
     for s in [
-        "Рейтинг внедрения национального мессенджера MAX",
+        "Рейтинг внедрения национального мессенджера МАХ",
         "Проверить формы ведомств и показать расчёт",
         "Рассчитать рейтинг и записать презентацию",
         "Записать пустые формы",
@@ -312,6 +312,200 @@ fn help_is_russian() {
     let out = bin().arg("frobnicate").output().unwrap();
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("неизвестная команда «frobnicate»"), "{err}");
+}
+
+/// The commands listed under a help's «Команды:» or «Действия:».
+fn listed_commands(help: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut inside = false;
+    for line in help.lines() {
+        if line == "Команды:" || line == "Действия:" {
+            inside = true;
+        } else if inside && line.starts_with("  ") {
+            if let Some(name) = line.split_whitespace().next() {
+                names.push(name.to_string());
+            }
+        } else {
+            inside = false;
+        }
+    }
+    names
+}
+
+#[test]
+fn every_help_of_every_command_is_russian() {
+    // Every command and action the help lists, down the tree.
+    let mut queue: Vec<Vec<String>> = vec![Vec::new()];
+    let mut seen = 0;
+    while let Some(path) = queue.pop() {
+        let out = bin().args(&path).arg("--help").output().unwrap();
+        let what = format!("max-rating {} --help", path.join(" "));
+        assert_eq!(out.status.code(), Some(0), "{what}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        for russian in ["Использование:", "Параметры:", "-h, --help", "Показать справку"]
+        {
+            assert!(text.contains(russian), "{what}: no {russian}: {text}");
+        }
+        for english in [
+            "Usage",
+            "Options",
+            "Commands",
+            "Arguments",
+            "Print help",
+            "Print version",
+            "[default",
+            "[possible values",
+            "[OPTIONS]",
+            "COMMAND",
+        ] {
+            assert!(!text.contains(english), "{what}: {english}: {text}");
+        }
+        for sub in listed_commands(&text) {
+            let mut next = path.clone();
+            next.push(sub);
+            queue.push(next);
+        }
+        seen += 1;
+    }
+    // The root, ten commands and the three actions of history.
+    assert_eq!(seen, 14);
+    let history = String::from_utf8(bin().args(["history", "--help"]).output().unwrap().stdout).unwrap();
+    assert_eq!(listed_commands(&history), ["list", "record", "remove"], "{history}");
+    // The options of history are offered after its action too.
+    let list = String::from_utf8(bin().args(["history", "list", "--help"]).output().unwrap().stdout).unwrap();
+    assert!(
+        list.contains("--inputs <ПАПКА>") && list.contains("--history <ПАПКА>"),
+        "{list}"
+    );
+    // No English usage errors either.
+    for args in [&["history", "nope"][..], &["help"], &["history", "remove"]] {
+        let out = bin().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.starts_with("ошибка: ") && !err.contains("Usage") && !err.contains("error:"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[test]
+fn history_options_work_before_and_after_the_action() {
+    let (tmp, inputs) = inputs_copy();
+    let history = tmp.path().join("history-here");
+    let forms = inputs.join("submissions");
+    let run = |args: &[&str]| {
+        let out = bin()
+            .args(args.iter().map(|a| match *a {
+                "INPUTS" => inputs.as_os_str(),
+                "HISTORY" => history.as_os_str(),
+                "FORMS" => forms.as_os_str(),
+                other => std::ffi::OsStr::new(other),
+            }))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let recorded = run(&[
+        "history",
+        "record",
+        "FORMS",
+        "--inputs",
+        "INPUTS",
+        "--history",
+        "HISTORY",
+    ]);
+    assert!(recorded.contains("записан период 2026-Q1"), "{recorded}");
+    assert!(
+        history.join("2026-Q1.json").is_file(),
+        "recorded where --history after the action says"
+    );
+    for args in [
+        &["history", "list", "--inputs", "INPUTS", "--history", "HISTORY"][..],
+        &["history", "--inputs", "INPUTS", "--history", "HISTORY", "list"],
+        &["history", "--inputs", "INPUTS", "list", "--history", "HISTORY"],
+        &["history", "--history", "HISTORY", "--inputs", "INPUTS"],
+    ] {
+        let listed = run(args);
+        assert!(
+            listed.contains("История периодов: Забайкальский край") && listed.contains("2026-Q1"),
+            "{args:?}: {listed}"
+        );
+    }
+    let removed = run(&[
+        "history",
+        "remove",
+        "2026-Q1",
+        "--inputs",
+        "INPUTS",
+        "--history",
+        "HISTORY",
+    ]);
+    assert!(removed.contains("2026-Q1"), "{removed}");
+    assert!(!history.join("2026-Q1.json").exists());
+}
+
+/// A closed stdout (`| head` that has stopped reading) ends every command
+/// quietly — no panic, no backtrace — with 141, as a Unix tool stopped by
+/// SIGPIPE, and the output folder's lock released.
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    let (tmp, inputs) = inputs_copy();
+    let out = tmp.path().join("out");
+    bin()
+        .args(["build", "--no-history", "--inputs"])
+        .arg(&inputs)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let exe = assert_cmd::cargo::cargo_bin("max-rating");
+    let dir = |p: &Path| p.display().to_string();
+    for args in [
+        vec!["send".to_string(), "--dry-run".into(), "--out".into(), dir(&out)],
+        vec!["check".into(), "--inputs".into(), dir(&inputs)],
+        vec![
+            "status".into(),
+            "--today".into(),
+            "2026-04-20".into(),
+            "--inputs".into(),
+            dir(&inputs),
+        ],
+        vec!["history".into(), "list".into(), "--inputs".into(), dir(&inputs)],
+    ] {
+        // A pipe whose reader is gone before the command starts: every
+        // write fails with EPIPE.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let run = std::process::Command::new(&exe)
+            .args(&args)
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE") && !stderr.contains("Broken pipe"),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(run.status.code(), Some(141), "{args:?}: {stderr}");
+    }
+    assert!(!out.join(".max-rating.lock").exists(), "the lock is released");
+    // Help on a closed stdout: no panic either.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let run = std::process::Command::new(&exe)
+        .arg("--help")
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&run.stderr).contains("panicked"));
 }
 
 // ------------------------------------------------------------------ build

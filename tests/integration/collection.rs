@@ -234,6 +234,252 @@ fn a_form_with_an_error_and_a_late_form() {
     assert!(String::from_utf8_lossy(&got[0]).contains("mintrans@zabaykalsky.example"));
 }
 
+/// The numbers of a status row: codes owed, received, missing, wrong.
+fn counts(row: &str) -> [usize; 4] {
+    let numbers: Vec<usize> = row.split_whitespace().filter_map(|w| w.parse().ok()).collect();
+    assert!(numbers.len() >= 4, "{row}");
+    [numbers[0], numbers[1], numbers[2], numbers[3]]
+}
+
+fn remind(inputs: &Path, out: &Path, today: &str) -> std::process::Output {
+    bin()
+        .args(["remind", "--today", today, "--inputs"])
+        .arg(inputs)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_file_that_cannot_be_read_counts_its_codes_as_wrong() {
+    let (tmp, inputs) = inputs_copy();
+    std::fs::write(inputs.join("submissions/minzdrav.xlsx"), "не книга").unwrap();
+    let (code, table) = status(&inputs, "2026-04-20");
+    assert_eq!(code, 0);
+    let mz = row_of(&table, "Минздрав");
+    assert!(mz.contains("с ошибками"), "{mz}");
+    // Кодов, Получено, Нет, Ошибки: the status and the columns agree.
+    let [owed, received, missing, wrong] = counts(mz.split_once("с ошибками").unwrap().1);
+    assert_eq!((owed, received, missing, wrong), (4, 0, 0, 4), "{mz}");
+    assert!(
+        table.contains("    с ошибками: k2.sick_leave.closed_in_max, k2.sick_leave.total"),
+        "{table}"
+    );
+    assert!(
+        !table.contains("    нет данных: k2.sick_leave.closed_in_max"),
+        "{table}"
+    );
+    // The status of every row reads consistently with its counts.
+    let statuses = ["получена", "частично", "нет формы", "с ошибками"];
+    let rows = table
+        .lines()
+        .filter(|l| !l.starts_with(' ') && statuses.iter().any(|s| l.contains(s)));
+    for line in rows {
+        let tail = statuses
+            .iter()
+            .find_map(|s| line.split_once(s).map(|(_, t)| t))
+            .unwrap();
+        let [owed, received, missing, wrong] = counts(tail);
+        assert_eq!(owed, received + missing + wrong, "{line}");
+        assert_eq!(line.contains("с ошибками"), wrong > 0, "{line}");
+        assert_eq!(line.contains("получена"), received == owed, "{line}");
+    }
+    // The reminder lists the codes as wrong, with their names.
+    let out = tmp.path().join("out");
+    let run = remind(&inputs, &out, "2026-04-20");
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let txt = std::fs::read_to_string(out.join("reminders/minzdrav.txt")).unwrap();
+    assert!(txt.contains("Сведения с ошибками:\n- Больничные листы"), "{txt}");
+    assert!(!txt.contains("Нет данных:"), "{txt}");
+}
+
+#[test]
+fn reminder_texts_name_each_service_and_end_with_one_stop() {
+    let (tmp, inputs) = inputs_copy();
+    std::fs::remove_file(inputs.join("submissions/minzdrav.xlsx")).unwrap();
+    let out = tmp.path().join("out");
+    // Before the due date: the deadline ends its sentence.
+    let run = remind(&inputs, &out, "2026-04-05");
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let txt = std::fs::read_to_string(out.join("reminders/minzdrav.txt")).unwrap();
+    assert!(txt.contains("Срок представления — 10 апреля 2026 г.\n"), "{txt}");
+    assert!(txt.contains("до 10 апреля 2026 г. Коды"), "{txt}");
+    // Two flags of one pattern read apart: each with its service.
+    let items: Vec<&str> = txt.lines().filter(|l| l.starts_with("- ")).collect();
+    assert!(
+        items.contains(&"- Базовый сервис запущен: Запись на прием к врачу (k1.service.doctor_appointment.launched)")
+            && items.contains(
+                &"- Базовый сервис запущен: Закрытие больничных и консультации (k1.service.sick_leave_tmk.launched)"
+            ),
+        "{txt}"
+    );
+    let mut names: Vec<&str> = items.iter().map(|l| l.rsplit_once(" (").unwrap().0).collect();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), items.len(), "every item reads apart: {txt}");
+    // The messenger is «МАХ» in Cyrillic, in the text and in the form.
+    assert!(
+        txt.contains("через сервис ТМК в МАХ (k2.sick_leave.closed_in_max)"),
+        "{txt}"
+    );
+    let form = xlsx_book::open(&std::fs::read(out.join("reminders/minzdrav.xlsx")).unwrap());
+    let form_text: Vec<String> = form.sheet("Показатели").values.values().map(text).collect();
+    assert!(
+        form_text
+            .iter()
+            .any(|t| t == "Больничные листы, закрытые через сервис ТМК в МАХ"),
+        "{form_text:?}"
+    );
+    assert!(
+        form_text
+            .iter()
+            .any(|t| t == "Базовый сервис запущен: Запись на прием к врачу"),
+        "{form_text:?}"
+    );
+    // No text of the build or of the reminders has «г..» (a second stop
+    // after an abbreviation), nor the messenger in Latin letters.
+    build(&inputs, &out);
+    let mut texts = vec![txt];
+    for dir in ["bodies", "reminders"] {
+        for e in walk(&out.join(dir)) {
+            if e.extension().is_some_and(|x| x == "txt") {
+                texts.push(std::fs::read_to_string(&e).unwrap());
+            }
+        }
+    }
+    texts.push(pdf_text(&out.join("deck.pdf")));
+    texts.push(pdf_text(&out.join("bodies/minzdrav/report.pdf")));
+    let two_stops = |t: &str| {
+        t.match_indices("..")
+            .any(|(i, _)| !t[i..].starts_with("...") && !t[..i].ends_with('.'))
+    };
+    for t in &texts {
+        assert!(!two_stops(t), "two stops: {t}");
+        assert!(
+            !t.contains(" MAX") && !t.contains("MAX,") && !t.contains("(MAX"),
+            "Latin MAX: {t}"
+        );
+    }
+    // The workbook's texts too (its source list quotes the forms' own row
+    // names as the bodies wrote them, so only the stops are checked there).
+    let book = xlsx_book::open(&std::fs::read(out.join("report.xlsx")).unwrap());
+    for sheet in book.sheets.values() {
+        for t in sheet.values.values().map(text) {
+            assert!(!two_stops(&t), "two stops in «{}»: {t}", sheet.name);
+        }
+    }
+}
+
+/// Every file under `dir`.
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut all = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            all.extend(walk(&p));
+        } else {
+            all.push(p);
+        }
+    }
+    all
+}
+
+#[test]
+fn a_reminder_of_another_day_is_sent_again() {
+    let (tmp, inputs) = inputs_copy();
+    std::fs::remove_file(inputs.join("submissions/minzdrav.xlsx")).unwrap();
+    let out = tmp.path().join("out");
+    let server = SmtpServer::start(&tmp.path().join("maildir"), &[]);
+    let send = || {
+        let run = bin()
+            .args(["send", "--reminders", "--tls", "none", "--smtp"])
+            .arg(server.address())
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        String::from_utf8_lossy(&run.stdout).into_owned()
+    };
+    // Before the due date the text does not change from day to day.
+    assert!(remind(&inputs, &out, "2026-04-01").status.success());
+    let first = std::fs::read_to_string(out.join("reminders/minzdrav.txt")).unwrap();
+    assert!(send().contains("отправлено: Минздрав"));
+    assert!(send().contains("уже отправлено: 1 из 1"), "the same reminders go once");
+    assert_eq!(server.messages().len(), 1);
+    // A week later: the same text and form, but a new reminder.
+    assert!(remind(&inputs, &out, "2026-04-08").status.success());
+    let second = std::fs::read_to_string(out.join("reminders/minzdrav.txt")).unwrap();
+    let text_of = |letter: &str| letter.split_once("\n\nУважаемые").map(|(_, t)| t.to_string());
+    assert_eq!(
+        text_of(&first),
+        text_of(&second),
+        "only the date in the heading differs"
+    );
+    assert_ne!(first, second);
+    let dry = bin()
+        .args(["send", "--reminders", "--dry-run", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        !String::from_utf8_lossy(&dry.stdout).contains("(уже отправлено)"),
+        "{}",
+        String::from_utf8_lossy(&dry.stdout)
+    );
+    assert!(send().contains("отправлено: Минздрав"));
+    assert!(send().contains("уже отправлено: 1 из 1"));
+    let got = server.messages();
+    assert_eq!(got.len(), 2);
+    let ids: Vec<String> = got
+        .iter()
+        .map(|m| {
+            MessageParser::default()
+                .parse(m)
+                .unwrap()
+                .message_id()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert!(
+        ids.iter().any(|i| i.starts_with("20260401.")) && ids.iter().any(|i| i.starts_with("20260408.")),
+        "{ids:?}"
+    );
+    // The journal records each reminder's day.
+    let journal = std::fs::read_to_string(out.join("mail/sent.jsonl")).unwrap();
+    assert_eq!(journal.lines().count(), 2);
+    assert!(journal.contains("\"date\":[2026,4,8]"), "{journal}");
+}
+
+#[test]
+fn a_reminder_whose_form_cannot_be_made_fails() {
+    let (tmp, inputs) = inputs_copy();
+    std::fs::remove_file(inputs.join("submissions/minzdrav.xlsx")).unwrap();
+    // A region name longer than a workbook cell holds (32 767 characters):
+    // the blank form cannot be written.
+    let region = std::fs::read_to_string(inputs.join("region.toml")).unwrap();
+    std::fs::write(
+        inputs.join("region.toml"),
+        region.replacen(
+            "region = \"Забайкальский край\"",
+            &format!("region = \"{}\"", "Я".repeat(33_000)),
+            1,
+        ),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let run = remind(&inputs, &out, "2026-04-20");
+    assert!(
+        !run.status.success(),
+        "a reminder without its form is not written silently"
+    );
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("ошибка: forms/minzdrav.xlsx"), "{stderr}");
+    assert!(!out.join("reminders").exists(), "nothing written");
+}
+
 #[test]
 fn no_reminders_when_every_form_is_in() {
     let (tmp, inputs) = inputs_copy();

@@ -292,7 +292,7 @@ fn every_seed_slide_and_figure_in_place() {
     assert_has_squeezed(
         &p[11],
         &[
-            "APIMAX,шт.0263(≥20%)+254",
+            "APIМАХ,шт.0263(≥20%)+254",
             "9",
             "113*Минтранс",
             "834**Минэкономразвития;РСТ",

@@ -24,7 +24,9 @@ fn sources(inputs: &Path) -> Sources {
 #[test]
 fn a_form_per_body_with_its_codes_and_metadata() {
     let out = tempfile::tempdir().unwrap();
-    let files = max_rating::forms::blank_forms(&sources(Path::new("inputs")), out.path(), None).unwrap();
+    let files = max_rating::forms::blank_forms(&sources(Path::new("inputs")), out.path(), None)
+        .unwrap()
+        .files;
     let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
     for slug in [
         "minzdrav",
@@ -85,13 +87,94 @@ fn previous_values_are_shown_for_reference() {
     let built = pipeline::render(&loaded, &Default::default(), &fonts).unwrap().files;
     let json = built.iter().find(|f| f.path == "rating.json").unwrap();
     std::fs::write(out.path().join("rating.json"), &json.bytes).unwrap();
-    let files = max_rating::forms::blank_forms(&sources(Path::new("inputs")), out.path(), Some("2026-Q2")).unwrap();
-    let f = files.iter().find(|f| f.path == "forms/rosstat.xlsx").unwrap();
-    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(f.bytes.clone())).unwrap();
-    let range = wb.worksheet_range("Показатели").unwrap();
-    let text: Vec<String> = range.cells().map(|(_, _, d)| d.to_string()).collect();
+    let forms = max_rating::forms::blank_forms(&sources(Path::new("inputs")), out.path(), Some("2026-Q2")).unwrap();
+    assert!(forms.warnings.is_empty(), "{:?}", forms.warnings);
+    let text = form_text(&forms.files, "rosstat");
     assert!(text.iter().any(|t| t == "2026-Q2"));
     assert!(text.iter().any(|t| t == "691\u{202f}417"), "{text:?}");
+}
+
+/// The texts of the «Показатели» sheet of `slug`'s blank form.
+fn form_text(files: &[max_rating::render::OutputFile], slug: &str) -> Vec<String> {
+    let path = format!("forms/{slug}.xlsx");
+    let f = files.iter().find(|f| f.path == path).unwrap();
+    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(f.bytes.clone())).unwrap();
+    let range = wb.worksheet_range("Показатели").unwrap();
+    range.cells().map(|(_, _, d)| d.to_string()).collect()
+}
+
+#[test]
+fn an_older_rating_json_still_gives_the_previous_values() {
+    let out = tempfile::tempdir().unwrap();
+    let loaded = pipeline::load(&sources(Path::new("inputs"))).unwrap();
+    let fonts = max_rating::render::typst::Fonts::embedded();
+    let built = pipeline::render(&loaded, &Default::default(), &fonts).unwrap().files;
+    let json = built.iter().find(|f| f.path == "rating.json").unwrap();
+    // A rating.json of a build from before `history` and `collection`.
+    let mut old: serde_json::Value = serde_json::from_slice(&json.bytes).unwrap();
+    let fields = old.as_object_mut().unwrap();
+    assert!(fields.remove("history").is_some() && fields.remove("collection").is_some());
+    for c in fields["components"].as_array_mut().unwrap() {
+        for i in c["indicators"].as_array_mut().unwrap() {
+            let i = i.as_object_mut().unwrap();
+            for newer in [
+                "previous",
+                "change",
+                "months_left",
+                "growth_needed_per_month",
+                "trend_per_month",
+                "forecast",
+                "next_level",
+            ] {
+                i.remove(newer);
+            }
+        }
+    }
+    let rating_json = out.path().join("rating.json");
+    std::fs::write(&rating_json, serde_json::to_vec(&old).unwrap()).unwrap();
+    let run = crate::common::bin()
+        .args(["forms", "--inputs", "inputs", "--period", "2026-Q2", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(run.stderr.is_empty(), "{}", String::from_utf8_lossy(&run.stderr));
+    // The previous period's value is in the written form.
+    let written = max_rating::render::OutputFile::new(
+        "forms/rosstat.xlsx",
+        std::fs::read(out.path().join("forms/rosstat.xlsx")).unwrap(),
+    );
+    let text = form_text(&[written], "rosstat");
+    assert!(
+        text.iter().any(|t| t == "691\u{202f}417"),
+        "previous values shown: {text:?}"
+    );
+    // Without region.toml's period the older file's period is the forms'.
+    let previous = max_rating::forms::previous_build(out.path()).unwrap().unwrap();
+    assert_eq!(previous.period, Period::parse("2026-Q1"));
+
+    // A rating.json that cannot be used at all: a warning naming it, and
+    // the forms are written without previous values.
+    for broken in ["{ оборван", r#"{"region": "Забайкальский край", "values": {}}"#] {
+        std::fs::write(&rating_json, broken).unwrap();
+        let run = crate::common::bin()
+            .args(["forms", "--inputs", "inputs", "--period", "2026-Q2", "--out"])
+            .arg(out.path())
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(
+            stderr.contains("предупреждение:")
+                && stderr.contains(&rating_json.display().to_string())
+                && stderr.contains("прошлая сборка не прочитана")
+                && stderr.contains("значения прошлого периода в формах не показаны"),
+            "{stderr}"
+        );
+        let forms = max_rating::forms::blank_forms(&sources(Path::new("inputs")), out.path(), Some("2026-Q2")).unwrap();
+        assert_eq!(forms.warnings.len(), 1);
+        assert!(!form_text(&forms.files, "rosstat").iter().any(|t| t == "691\u{202f}417"));
+    }
 }
 
 #[test]

@@ -203,6 +203,59 @@ fn two_periods_in_every_output() {
     assert_eq!(q1["history"].as_array().unwrap().len(), 1);
 }
 
+/// The forecast's «в графике» and the months left use one last month: the
+/// last whole month ending on or before the deadline. The trend of the
+/// example reaches 1 434 sick leaves in November 2026: in time for 30
+/// November, late for 15 November (November's figure is known on 30
+/// November), and November is counted in the months left only for the
+/// first.
+#[test]
+fn the_deadline_month_counts_only_when_it_ends_in_time() {
+    for (deadline, months, per_month, on_track, sentence) in [
+        (
+            "2026-11-30",
+            5,
+            167,
+            true,
+            "при текущем темпе цель достигается в ноябре 2026 г.",
+        ),
+        (
+            "2026-11-15",
+            4,
+            209,
+            false,
+            "при текущем темпе к сроку не достигается (цель — только в ноябре 2026 г.)",
+        ),
+    ] {
+        let (tmp, inputs) = inputs_copy();
+        let region = std::fs::read_to_string(inputs.join("region.toml")).unwrap();
+        let step = "key = \"k2.sick_leave\"\n";
+        assert!(region.contains(step));
+        std::fs::write(
+            inputs.join("region.toml"),
+            region.replacen(step, &format!("{step}deadline = {deadline}\n"), 1),
+        )
+        .unwrap();
+        let out = tmp.path().join("out");
+        build(&inputs, &out, &[]);
+        set_quarter(&inputs, 2, &[("k2.sick_leave.closed_in_max", 600)]);
+        build(&inputs, &out, &[]);
+        let r = rating(&out);
+        let sick = indicator(&r, "k2.sick_leave.closed_in_max");
+        assert_eq!(sick["months_left"], months, "{deadline}");
+        // ceil((1 434 − 600) / months left).
+        assert_eq!(sick["growth_needed_per_month"], per_month, "{deadline}");
+        assert_eq!(sick["forecast"]["period"], "2026-11", "{deadline}");
+        assert_eq!(sick["forecast"]["on_track"], on_track, "{deadline}");
+        let letter = std::fs::read_to_string(out.join("bodies/minzdrav/letter.txt")).unwrap();
+        assert!(letter.contains(sentence), "{deadline}: {letter}");
+        assert!(
+            letter.contains(&format!("+{per_month} в месяц")),
+            "{deadline}: {letter}"
+        );
+    }
+}
+
 #[test]
 fn a_falling_trend_never_reaches_the_target() {
     let (tmp, inputs) = inputs_copy();

@@ -140,7 +140,7 @@ impl Sheet<'_> {
         let Some(forecast) = &p.progress.forecast else {
             return self.dash(rr, Col::OnTrack);
         };
-        let (dy, dm, _) = p.deadline_date.unwrap_or((self.r.meta.year, 12, 31));
+        let (dy, dm) = p.progress.last_month;
         let fc = a1(rr, self.lay.col(Col::Forecast));
         let f = format!(
             "=IF(ISNUMBER({fc}),IF({fc}<=DATE({dy},{dm},1),{},{}),{})",
