@@ -1,17 +1,21 @@
 //! Benchmarks: one region's full build (load, rating, workbook, deck,
-//! packs — what `build` does, written to a temporary folder), the batch of
-//! 89 synthetic regions, and reading 100 submissions.
+//! packs — what `build` does, written to a temporary folder), a `watch`
+//! rebuild after one changed cell, the batch of 89 synthetic regions, and
+//! reading 100 submissions.
 //!
 //! `cargo bench --bench build` (release profile; the batch takes a while).
 //! Only a quick filter: `cargo bench --bench build -- read_100`.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use max_rating::pipeline::batch::{self, BatchOptions};
-use max_rating::pipeline::{self, Sources};
+use max_rating::pipeline::{self, BuildOptions, Sources};
+use max_rating::render::cache::RenderCache;
 use max_rating::render::typst::Fonts;
+use max_rating_testkit::reference::Forms;
 
 fn shipped_inputs() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs")
@@ -37,6 +41,67 @@ fn one_region(c: &mut Criterion) {
         })
     });
     g.finish();
+}
+
+/// `watch`: the seed region built once, then rebuilt after one cell of
+/// Минздрав's form changes (two values in turn), with the session's cache.
+fn watch_rebuild(c: &mut Criterion) {
+    let tmp = tempfile::tempdir().unwrap();
+    let inputs = tmp.path().join("inputs");
+    copy_dir(&shipped_inputs(), &inputs);
+    let form = inputs.join("submissions/minzdrav.xlsx");
+    let variants: Vec<Vec<u8>> = [0, 1]
+        .iter()
+        .map(|v| {
+            let forms = Forms::seed_quarter(1, &[("k2.sick_leave.closed_in_max", *v)]);
+            let (_, spec) = forms
+                .workbooks()
+                .into_iter()
+                .find(|(name, _)| *name == "minzdrav.xlsx")
+                .unwrap();
+            spec.to_xlsx().unwrap()
+        })
+        .collect();
+    let sources = Sources::new(inputs, None);
+    let opts = BuildOptions {
+        cache: Some(Arc::new(RenderCache::new())),
+        ..Default::default()
+    };
+    let fonts = Fonts::embedded();
+    let out = tmp.path().join("out");
+    pipeline::build(&sources, &opts, &fonts, &out).unwrap();
+    let mut turn = 0;
+    let mut g = c.benchmark_group("watch");
+    g.sample_size(20).measurement_time(Duration::from_secs(10));
+    g.bench_function("watch_rebuild_one_cell", |b| {
+        b.iter_batched(
+            || {
+                turn += 1;
+                std::fs::write(&form, &variants[turn % 2]).unwrap();
+            },
+            |()| {
+                if let Some(cache) = &opts.cache {
+                    cache.start_build();
+                }
+                pipeline::build(&sources, &opts, &fonts, &out).unwrap().files.len()
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
 }
 
 fn batch_89(c: &mut Criterion) {
@@ -78,5 +143,5 @@ fn read_100(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, read_100, one_region, batch_89);
+criterion_group!(benches, read_100, one_region, watch_rebuild, batch_89);
 criterion_main!(benches);

@@ -544,7 +544,9 @@ impl RenderArgs {
             flags: RenderFlags {
                 pdfa: self.pdf_standard == Some(PdfStandard::A2b),
                 no_packs: self.no_packs,
+                sequential: false,
             },
+            cache: None,
         }
     }
 }

@@ -6,11 +6,13 @@
 //! session does not grow.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use max_rating::app::{AppError, exit};
 use max_rating::ingest::IngestError;
 use max_rating::pipeline::{self, BuildOptions, Sources};
+use max_rating::render::cache::{CacheStats, RenderCache};
 use max_rating::render::typst::Fonts;
 use max_rating::watcher::{DEBOUNCE, POLL, Watch, Watcher};
 
@@ -47,10 +49,17 @@ pub fn run(sources: &Sources, out: &Path, opts: &BuildOptions, font_paths: &[Pat
         "уведомления системы"
     };
     println!("Слежение ({how}) за: {}. Выход — Ctrl-C.", watcher.roots().join(", "));
+    // The PDFs whose inputs did not change are kept between builds.
+    let cache = Arc::new(RenderCache::new());
+    let opts = BuildOptions {
+        cache: Some(cache.clone()),
+        ..opts.clone()
+    };
     let mut n = 0;
     loop {
         n += 1;
-        let last = build_once(n, sources, opts, &fonts, out);
+        cache.start_build();
+        let last = build_once(n, sources, &opts, &fonts, out, &cache);
         if mode.max_builds.is_some_and(|max| n >= max) {
             return last;
         }
@@ -62,15 +71,16 @@ pub fn run(sources: &Sources, out: &Path, opts: &BuildOptions, font_paths: &[Pat
 }
 
 /// Build number `n`; prints its outcome and returns its exit code.
-fn build_once(n: usize, sources: &Sources, opts: &BuildOptions, fonts: &Fonts, out: &Path) -> u8 {
+fn build_once(n: usize, sources: &Sources, opts: &BuildOptions, fonts: &Fonts, out: &Path, cache: &RenderCache) -> u8 {
     let start = Instant::now();
     match pipeline::build(sources, opts, fonts, out) {
         Ok(built) => {
             super::print_diagnostics(&built.diagnostics);
             println!(
-                "Сборка {n}: {} — {}; результаты в {}",
+                "Сборка {n}: {} — {}{}; результаты в {}",
                 super::total_line(&built.report),
                 super::seconds(start.elapsed()),
+                reused(cache.stats()),
                 out.display()
             );
             exit::OK
@@ -86,4 +96,16 @@ fn build_once(n: usize, sources: &Sources, opts: &BuildOptions, fonts: &Fonts, o
             failure.error.exit_code()
         }
     }
+}
+
+/// «, PDF без изменений: 11 из 13» when some PDFs came from the cache.
+fn reused(stats: CacheStats) -> String {
+    if stats.reused == 0 {
+        return String::new();
+    }
+    format!(
+        ", PDF без изменений: {} из {}",
+        stats.reused,
+        stats.reused + stats.compiled
+    )
 }

@@ -205,6 +205,8 @@ pub struct BuildOptions {
     /// embedded ones and the inputs' template folders).
     pub templates: Option<PathBuf>,
     pub flags: RenderFlags,
+    /// `watch`: the PDFs of the session's earlier builds.
+    pub cache: Option<std::sync::Arc<crate::render::cache::RenderCache>>,
 }
 
 /// Renders a loaded build that has no data errors.
@@ -213,7 +215,8 @@ pub fn render(loaded: &Loaded, opts: &BuildOptions, fonts: &Fonts) -> Result<Ren
     let Some(report) = loaded.report.as_ref().filter(|_| errors == 0) else {
         return Err(AppError::Data(errors.max(1)));
     };
-    let set = TemplateSet::read(Some(&loaded.inputs_dir), opts.templates.as_deref())?;
+    let mut set = TemplateSet::read(Some(&loaded.inputs_dir), opts.templates.as_deref())?;
+    set.cache = opts.cache.clone();
     Ok(crate::render::render_all(report, &set, fonts, opts.flags)?)
 }
 

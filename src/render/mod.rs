@@ -13,6 +13,7 @@
 //! - [`template_set`], [`wording`], [`typst`] — templates, the Handlebars
 //!   wording and the embedded Typst compiler.
 
+pub mod cache;
 pub mod console;
 pub mod deck;
 pub mod mail;
@@ -72,6 +73,9 @@ pub enum RenderError {
     /// A body's folder name is not a plain name.
     #[error("недопустимое имя папки органа «{0}»")]
     Slug(String),
+    /// A renderer's thread stopped abnormally.
+    #[error("внутренний сбой при создании {0} — сообщите разработчикам")]
+    Crash(&'static str),
 }
 
 impl RenderError {
@@ -143,13 +147,23 @@ pub fn compile_pdf(
     data: Vec<u8>,
     opts: &typst::PdfOpts,
 ) -> Result<Pdf, RenderError> {
-    let compiled =
-        typst::compile(fonts, &set.templates, main, &[(DATA_JSON, data)], opts).map_err(|e| set.typst_error(e))?;
-    Ok(Pdf {
-        pdf: compiled.pdf,
-        warnings: compiled.warnings.iter().map(|w| w.to_diagnostic()).collect(),
-        pages: compiled.pages,
-    })
+    let key = set
+        .cache
+        .as_ref()
+        .map(|_| cache::key(&set.templates, main, &data, opts));
+    let run = move || -> Result<Pdf, RenderError> {
+        let compiled =
+            typst::compile(fonts, &set.templates, main, &[(DATA_JSON, data)], opts).map_err(|e| set.typst_error(e))?;
+        Ok(Pdf {
+            pdf: compiled.pdf,
+            warnings: compiled.warnings.iter().map(|w| w.to_diagnostic()).collect(),
+            pages: compiled.pages,
+        })
+    };
+    match (&set.cache, key) {
+        (Some(cache), Some(key)) => cache.pdf(key, fonts, run),
+        _ => run(),
+    }
 }
 
 /// What a build asks of the renderers.
@@ -159,6 +173,10 @@ pub struct RenderFlags {
     pub pdfa: bool,
     /// `--no-packs`: no `bodies/`.
     pub no_packs: bool,
+    /// Render on the calling thread only: `batch` builds regions in
+    /// parallel already, and more threads per region would only hold more
+    /// compilations in memory at once.
+    pub sequential: bool,
 }
 
 /// The files of a build and the templates' warnings (each once).
@@ -179,7 +197,8 @@ impl Rendered {
 }
 
 /// Everything `build` writes, in memory: rating.json, report.xlsx,
-/// deck.pdf, the packs (unless `no_packs`) and manifest.json.
+/// deck.pdf, the packs (unless `no_packs`) and manifest.json. The deck is
+/// compiled beside the packs and the workbook (unless `sequential`).
 pub fn render_all(
     report: &Report,
     set: &TemplateSet,
@@ -191,13 +210,22 @@ pub fn render_all(
         RATING_JSON,
         json_bytes(RATING_JSON, &report.rating_json())?,
     ));
-    let xlsx = workbook::render(report).map_err(|e| RenderError::workbook(REPORT_XLSX, e))?;
+    let (deck, rest) = both(
+        !flags.sequential,
+        || deck::render(report, set, fonts, flags.pdfa),
+        || -> Result<_, RenderError> {
+            let packs = (!flags.no_packs)
+                .then(|| packs::render(report, set, fonts, flags.pdfa, !flags.sequential))
+                .transpose()?;
+            let xlsx = workbook::render(report).map_err(|e| RenderError::workbook(REPORT_XLSX, e))?;
+            Ok((xlsx, packs))
+        },
+    );
+    let (deck, (xlsx, packs)) = (deck.ok_or(RenderError::Crash(DECK_PDF))??, rest?);
     out.files.push(OutputFile::new(REPORT_XLSX, xlsx));
-    let deck = deck::render(report, set, fonts, flags.pdfa)?;
     out.warn(deck.warnings);
     out.files.push(OutputFile::new(DECK_PDF, deck.pdf));
-    if !flags.no_packs {
-        let packs = packs::render(report, set, fonts, flags.pdfa)?;
+    if let Some(packs) = packs {
         out.warn(packs.warnings);
         out.files.extend(packs.files);
         let drafts = mail::drafts(report, &out.files)?;
@@ -206,4 +234,17 @@ pub fn render_all(
     }
     out.files.push(manifest::manifest(&out.files)?);
     Ok(out)
+}
+
+/// Runs `a` and `b`, on two threads when `parallel`; `None` for `a` if its
+/// thread panicked.
+fn both<A: Send, B>(parallel: bool, a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (Option<A>, B) {
+    if !parallel {
+        return (Some(a()), b());
+    }
+    std::thread::scope(|scope| {
+        let handle = scope.spawn(a);
+        let rb = b();
+        (handle.join().ok(), rb)
+    })
 }

@@ -192,19 +192,27 @@ fn pack_files(
 }
 
 /// Every body's pack, `bodies/<slug>/…`, in the order of `report.bodies`.
-/// The packs are compiled in parallel on the shared fonts.
-pub fn render(report: &Report, set: &TemplateSet, fonts: &Fonts, pdfa: bool) -> Result<Rendered, RenderError> {
+/// The packs are compiled in parallel on the shared fonts when `parallel`.
+pub fn render(
+    report: &Report,
+    set: &TemplateSet,
+    fonts: &Fonts,
+    pdfa: bool,
+    parallel: bool,
+) -> Result<Rendered, RenderError> {
     // Slugs come from the registry; refuse anything that is not a plain
     // folder name rather than write outside `bodies/`.
     if let Some(b) = report.bodies.iter().find(|b| !crate::bodies::is_safe_slug(&b.slug)) {
         return Err(RenderError::Slug(b.slug.clone()));
     }
     let bodies: Vec<&BodyView> = report.bodies.iter().collect();
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 8)
-        .min(bodies.len().max(1));
+    let threads = if parallel {
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    } else {
+        1
+    }
+    .clamp(1, 8)
+    .min(bodies.len().max(1));
     let chunk = bodies.len().div_ceil(threads).max(1);
     let results: Vec<Result<Rendered, RenderError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = bodies
@@ -222,7 +230,7 @@ pub fn render(report: &Report, set: &TemplateSet, fonts: &Fonts, pdfa: bool) -> 
             .into_iter()
             .flat_map(|h| {
                 h.join()
-                    .unwrap_or_else(|_| vec![Err(RenderError::Template("сбой при создании пакета органа".into()))])
+                    .unwrap_or_else(|_| vec![Err(RenderError::Crash("пакета органа"))])
             })
             .collect()
     });

@@ -11,9 +11,10 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use super::RenderError;
+use super::cache::RenderCache;
 use super::typst::{Templates, TypstError};
 use super::wording::{Letter, TextError, TextSet, Texts};
 use crate::layout::{SLIDES_DIR, template_dirs};
@@ -60,9 +61,12 @@ pub struct TemplateSet {
     /// `texts.hbs`: the user's (if any) over the built-in one.
     pub texts: TextSet,
     /// `letter.hbs`: the user's, else the built-in one.
-    pub letter: Letter,
+    pub letter: Arc<Letter>,
     /// `reminder.hbs`: the user's, else the built-in one.
-    pub reminder: Letter,
+    pub reminder: Arc<Letter>,
+    /// The PDFs of earlier builds of a `watch` session: a compile whose
+    /// inputs did not change is taken from here.
+    pub cache: Option<Arc<RenderCache>>,
 }
 
 impl TemplateSet {
@@ -117,11 +121,12 @@ impl TemplateSet {
                 user: None,
                 builtin: builtin_texts()?,
             },
-            letter: Letter::parse(LETTER, EMBEDDED_LETTER).map_err(RenderError::from_text)?,
-            reminder: Letter::parse(REMINDER, EMBEDDED_REMINDER).map_err(RenderError::from_text)?,
+            letter: builtin_letter(&BUILTIN_LETTER, LETTER, EMBEDDED_LETTER)?,
+            reminder: builtin_letter(&BUILTIN_REMINDER, REMINDER, EMBEDDED_REMINDER)?,
             templates,
             user_files,
             slides,
+            cache: None,
         };
         set.texts.user = set
             .user_source(TEXTS, EMBEDDED_TEXTS)?
@@ -129,10 +134,10 @@ impl TemplateSet {
             .transpose()
             .map_err(|e| set.text_error(e))?;
         if let Some(src) = set.user_source(LETTER, EMBEDDED_LETTER)? {
-            set.letter = Letter::parse(LETTER, src).map_err(|e| set.text_error(e))?;
+            set.letter = Arc::new(Letter::parse(LETTER, src).map_err(|e| set.text_error(e))?);
         }
         if let Some(src) = set.user_source(REMINDER, EMBEDDED_REMINDER)? {
-            set.reminder = Letter::parse(REMINDER, src).map_err(|e| set.text_error(e))?;
+            set.reminder = Arc::new(Letter::parse(REMINDER, src).map_err(|e| set.text_error(e))?);
         }
         Ok(set)
     }
@@ -185,6 +190,21 @@ fn builtin_texts() -> Result<&'static Texts, RenderError> {
         .get_or_init(|| Texts::parse(TEXTS, EMBEDDED_TEXTS))
         .as_ref()
         .map_err(|e| RenderError::from_text(e.clone()))
+}
+
+static BUILTIN_LETTER: OnceLock<Result<Arc<Letter>, TextError>> = OnceLock::new();
+static BUILTIN_REMINDER: OnceLock<Result<Arc<Letter>, TextError>> = OnceLock::new();
+
+/// A built-in letter template, parsed once per process (`batch` reads a
+/// template set for every region).
+fn builtin_letter(
+    cell: &'static OnceLock<Result<Arc<Letter>, TextError>>,
+    file: &str,
+    src: &str,
+) -> Result<Arc<Letter>, RenderError> {
+    cell.get_or_init(|| Letter::parse(file, src).map(Arc::new))
+        .clone()
+        .map_err(RenderError::from_text)
 }
 
 /// Overlays the files of `dir` (under `prefix/`) and records their real

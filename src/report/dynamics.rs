@@ -84,6 +84,8 @@ pub struct Previous {
     pub period: String,
     pub label: String,
     pub value: u64,
+    /// «76 000».
+    pub value_text: String,
 }
 
 /// When the trend reaches the target.
@@ -229,6 +231,7 @@ pub fn progress(row: &PlanRow, current: &Period, records: &[Record], deadline: (
             period: period.code(),
             label: period.label(),
             value: *prev,
+            value_text: crate::fmt::int(*prev),
         });
     }
     if let (Some(target), Some(value)) = (row.target, row.value) {

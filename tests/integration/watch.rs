@@ -198,3 +198,62 @@ fn watch_sees_a_new_template_next_to_inputs() {
     assert!(lines.iter().any(|l| l.contains("deck.typ")), "{}", lines.join("\n"));
     assert_eq!(total(&out), 12);
 }
+
+/// Every file under `dir`, by path relative to it.
+fn files_of(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_rebuild_from_the_cache_equals_a_full_build() {
+    use max_rating::pipeline::{self, BuildOptions, Sources};
+    use max_rating::render::cache::RenderCache;
+    use max_rating::render::typst::Fonts;
+
+    let (tmp, inputs, out) = setup();
+    let sources = Sources::new(inputs.clone(), None);
+    let cache = std::sync::Arc::new(RenderCache::new());
+    let cached = BuildOptions {
+        cache: Some(cache.clone()),
+        ..Default::default()
+    };
+    let fonts = Fonts::embedded();
+    cache.start_build();
+    pipeline::build(&sources, &cached, &fonts, &out).unwrap();
+    let first = cache.stats();
+    assert_eq!(first.reused, 0, "{first:?}");
+
+    // One sick leave closed in MAX (of 28 672: still below 5 %): the points
+    // stay, Минздрав's figures and the deck change.
+    std::fs::write(inputs.join("submissions/minzdrav.xlsx"), minzdrav(Cell::Number(1.0))).unwrap();
+    cache.start_build();
+    pipeline::build(&sources, &cached, &fonts, &out).unwrap();
+    let second = cache.stats();
+    assert_eq!(second.reused + second.compiled, first.compiled, "{second:?}");
+    assert!(second.compiled >= 2, "the deck and Минздрав's pack: {second:?}");
+    assert!(second.reused >= 8, "the other bodies' packs: {second:?}");
+
+    // The same inputs built from scratch, without a cache: the same bytes.
+    let fresh = tmp.path().join("fresh");
+    pipeline::build(&sources, &BuildOptions::default(), &fonts, &fresh).unwrap();
+    let (a, b) = (files_of(&out), files_of(&fresh));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "{path} differs from a full build");
+    }
+    let deck = pdf_extract::extract_text_from_mem(&a["deck.pdf"]).unwrap();
+    assert!(deck.contains("Минздрав"), "the deck was rendered");
+}

@@ -50,6 +50,15 @@ const FONT_EXTENSIONS: &[&str] = &["ttf", "otf", "ttc", "otc"];
 #[derive(Clone)]
 pub struct Fonts {
     store: Arc<FontStore>,
+    /// Unique per loaded set (clones share it).
+    id: u64,
+}
+
+/// The next [`Fonts::fingerprint`].
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+fn next_id() -> u64 {
+    NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl fmt::Debug for Fonts {
@@ -59,6 +68,12 @@ impl fmt::Debug for Fonts {
 }
 
 impl Fonts {
+    /// Identifies this set of fonts (and its clones) among the sets loaded
+    /// by the process: what a cache of compiled PDFs is valid for.
+    pub fn fingerprint(&self) -> u128 {
+        u128::from(self.id)
+    }
+
     /// Only the vendored fonts: PT Sans (regular, bold, italic, bold italic)
     /// and PT Sans Narrow (regular, bold).
     ///
@@ -68,7 +83,10 @@ impl Fonts {
     pub fn embedded() -> Fonts {
         let mut store = FontStore::new();
         push_embedded(&mut store);
-        Fonts { store: Arc::new(store) }
+        Fonts {
+            store: Arc::new(store),
+            id: next_id(),
+        }
     }
 
     /// The vendored fonts plus every `.ttf`/`.otf`/`.ttc`/`.otc` file found
@@ -94,7 +112,10 @@ impl Fonts {
             }
         }
         push_embedded(&mut store);
-        Ok(Fonts { store: Arc::new(store) })
+        Ok(Fonts {
+            store: Arc::new(store),
+            id: next_id(),
+        })
     }
 
     /// The embedded fonts, or those plus the fonts of `dirs` when any.

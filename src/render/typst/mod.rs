@@ -24,7 +24,7 @@ mod world;
 use std::fmt;
 use std::path::PathBuf;
 
-pub use compile::{Compiled, PdfOpts, compile};
+pub use compile::{Compiled, PdfOpts, compile, keep_memo};
 pub use diagnostics::{Diagnostics, SourcePos, TemplateDiagnostic};
 pub use files::Templates;
 pub use fonts::Fonts;
