@@ -152,15 +152,32 @@ fn remove_any(path: &Path) -> std::io::Result<()> {
     }
 }
 
+/// Writes the files into `staging`. A file whose bytes equal those already
+/// in the output folder (`staging`'s parent) is linked instead of written:
+/// it keeps its inode and time, so the swap does not rewrite what did not
+/// change (synchronised folders and file managers see only the changes).
 fn write_staged(staging: &Path, files: &[OutputFile]) -> Result<(), AppError> {
+    let out = staging.parent();
     for f in files {
         let path = staging.join(&f.path);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(io_error(parent))?;
         }
+        if let Some(old) = out.map(|o| o.join(&f.path))
+            && unchanged(&old, &f.bytes)
+            && std::fs::hard_link(&old, &path).is_ok()
+        {
+            continue;
+        }
         std::fs::write(&path, &f.bytes).map_err(io_error(&path))?;
     }
     Ok(())
+}
+
+/// Whether `path` is a plain file (not a link) holding exactly `bytes`.
+fn unchanged(path: &Path, bytes: &[u8]) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && std::fs::read(path).is_ok_and(|old| old == bytes)
 }
 
 /// Moves each top-level entry from `staging` into `out`, setting the

@@ -199,22 +199,37 @@ fn watch_sees_a_new_template_next_to_inputs() {
     assert_eq!(total(&out), 12);
 }
 
-/// Every file under `dir`, by path relative to it.
-fn files_of(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    let mut out = std::collections::BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
+/// Every file under `dir`, by path relative to it, with its bytes.
+fn files_of(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    crate::common::files_under(dir)
+        .into_iter()
+        .map(|rel| {
+            let bytes = std::fs::read(dir.join(&rel)).unwrap();
+            (rel, bytes)
+        })
+        .collect()
+}
+
+/// The inode of every file under `dir` (None off Unix).
+fn inodes(dir: &Path) -> Option<std::collections::BTreeMap<String, u64>> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some(
+            crate::common::files_under(dir)
+                .into_iter()
+                .map(|rel| {
+                    let ino = std::fs::metadata(dir.join(&rel)).unwrap().ino();
+                    (rel.to_string_lossy().into_owned(), ino)
+                })
+                .collect(),
+        )
     }
-    out
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        None
+    }
 }
 
 #[test]
@@ -238,10 +253,22 @@ fn a_rebuild_from_the_cache_equals_a_full_build() {
 
     // One sick leave closed in MAX (of 28 672: still below 5 %): the points
     // stay, Минздрав's figures and the deck change.
+    let before = inodes(&out);
     std::fs::write(inputs.join("submissions/minzdrav.xlsx"), minzdrav(Cell::Number(1.0))).unwrap();
     cache.start_build();
     pipeline::build(&sources, &cached, &fonts, &out).unwrap();
     let second = cache.stats();
+    // What did not change is not rewritten: the same file (inode) as before.
+    let after = inodes(&out);
+    if let (Some(b), Some(a)) = (&before, &after) {
+        assert_ne!(b["deck.pdf"], a["deck.pdf"], "the deck changed");
+        assert_ne!(b["bodies/minzdrav/report.pdf"], a["bodies/minzdrav/report.pdf"]);
+        assert_eq!(
+            b["bodies/rosstat/report.pdf"], a["bodies/rosstat/report.pdf"],
+            "unchanged pack rewritten"
+        );
+        assert_eq!(b["bodies/rosstat/letter.txt"], a["bodies/rosstat/letter.txt"]);
+    }
     assert_eq!(second.reused + second.compiled, first.compiled, "{second:?}");
     assert!(second.compiled >= 2, "the deck and Минздрав's pack: {second:?}");
     assert!(second.reused >= 8, "the other bodies' packs: {second:?}");
@@ -252,8 +279,8 @@ fn a_rebuild_from_the_cache_equals_a_full_build() {
     let (a, b) = (files_of(&out), files_of(&fresh));
     assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
     for (path, bytes) in &a {
-        assert!(bytes == &b[path], "{path} differs from a full build");
+        assert!(bytes == &b[path], "{} differs from a full build", path.display());
     }
-    let deck = pdf_extract::extract_text_from_mem(&a["deck.pdf"]).unwrap();
+    let deck = pdf_extract::extract_text_from_mem(&a[Path::new("deck.pdf")]).unwrap();
     assert!(deck.contains("Минздрав"), "the deck was rendered");
 }
