@@ -48,7 +48,7 @@ fn one_region(c: &mut Criterion) {
 fn watch_rebuild(c: &mut Criterion) {
     let tmp = tempfile::tempdir().unwrap();
     let inputs = tmp.path().join("inputs");
-    copy_dir(&shipped_inputs(), &inputs);
+    max_rating_testkit::copy_dir(&shipped_inputs(), &inputs).unwrap();
     let form = inputs.join("submissions/minzdrav.xlsx");
     let variants: Vec<Vec<u8>> = [0, 1]
         .iter()
@@ -89,19 +89,6 @@ fn watch_rebuild(c: &mut Criterion) {
         )
     });
     g.finish();
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
 }
 
 fn batch_89(c: &mut Criterion) {

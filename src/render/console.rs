@@ -21,17 +21,7 @@ pub fn summary_table(r: &Report) -> String {
     ));
     let head = ["Компонент", "Баллы", "Макс.", "Минимум", "Статус"];
     let widths = [52, 11, 6, 8, 22];
-    let line = |cells: [&str; 5]| {
-        cells
-            .iter()
-            .zip(widths)
-            .map(|(c, w)| pad(c, w))
-            .collect::<Vec<_>>()
-            .join(" ")
-            .trim_end()
-            .to_string()
-            + "\n"
-    };
+    let line = |cells: [&str; 5]| row(&cells, &widths);
     out.push_str(&line(head));
     out.push_str(&"-".repeat(widths.iter().sum::<usize>() + 4));
     out.push('\n');
@@ -56,6 +46,19 @@ pub fn summary_table(r: &Report) -> String {
         r.summary.total, r.summary.total_max, r.summary.band.name, r.summary.completeness
     ));
     out
+}
+
+/// One line of a table: each cell padded to its width, one space between.
+fn row(cells: &[&str], widths: &[usize]) -> String {
+    cells
+        .iter()
+        .zip(widths)
+        .map(|(c, w)| pad(c, *w))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_end()
+        .to_string()
+        + "\n"
 }
 
 /// The collection status printed by `status`: one row per body that owes
@@ -83,17 +86,7 @@ pub fn collection_table(c: &crate::report::collection::CollectionView, title: &s
         "Срок",
     ];
     let widths = [32, 11, 26, 11, 6, 9, 4, 7, 0];
-    let line = |cells: [&str; 9]| {
-        cells
-            .iter()
-            .zip(widths)
-            .map(|(c, w)| pad(c, w))
-            .collect::<Vec<_>>()
-            .join(" ")
-            .trim_end()
-            .to_string()
-            + "\n"
-    };
+    let line = |cells: [&str; 9]| row(&cells, &widths);
     out.push_str(&line(head));
     out.push_str(&"-".repeat(widths.iter().sum::<usize>() + 30));
     out.push('\n');

@@ -13,3 +13,19 @@ pub mod book;
 pub mod demo;
 pub mod reference;
 pub mod synth;
+
+/// Copies a folder recursively (the tests' and benchmarks' copies of the
+/// shipped inputs).
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for e in std::fs::read_dir(from)? {
+        let e = e?;
+        let dest = to.join(e.file_name());
+        if e.file_type()?.is_dir() {
+            copy_dir(&e.path(), &dest)?;
+        } else {
+            std::fs::copy(e.path(), &dest)?;
+        }
+    }
+    Ok(())
+}

@@ -22,16 +22,7 @@ pub fn bin() -> Command {
 
 /// Copies a folder recursively.
 pub fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
+    max_rating_testkit::copy_dir(from, to).unwrap();
 }
 
 /// A copy of the shipped inputs in a temporary folder.
